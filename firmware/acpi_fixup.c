@@ -1,0 +1,182 @@
+/* ACPI table edits on top of QEMU's tables. */
+#include "acpi_fixup.h"
+#include "debug.h"
+#include "lib.h"
+
+static struct acpi_rsdp *rsdp_ptr(uint64_t rsdp)
+{
+	return phys_ptr(rsdp);
+}
+
+/* The root tables: RSDT (4-byte entries) and, for revision 2 RSDPs, the
+ * XSDT (8-byte entries). Either may be absent. */
+static struct acpi_header *root_table(uint64_t rsdp, int xsdt)
+{
+	struct acpi_rsdp *r = rsdp_ptr(rsdp);
+
+	if (xsdt)
+		return r->revision >= 2 && r->xsdt_address ?
+			       phys_ptr(r->xsdt_address) :
+			       0;
+	return r->rsdt_address ? phys_ptr(r->rsdt_address) : 0;
+}
+
+static uint32_t root_entries(const struct acpi_header *root, unsigned esize)
+{
+	if (root->length < sizeof(*root))
+		return 0;
+	return (root->length - sizeof(*root)) / esize;
+}
+
+static uint64_t root_entry(const struct acpi_header *root, unsigned esize,
+			   uint32_t i)
+{
+	return le_read((const uint8_t *)(root + 1) + i * esize, esize);
+}
+
+struct acpi_header *acpi_find_table(uint64_t rsdp, const char *sig)
+{
+	for (int x = 1; x >= 0; x--) {
+		struct acpi_header *root = root_table(rsdp, x);
+		unsigned esize = x ? 8 : 4;
+
+		if (!root)
+			continue;
+		for (uint32_t i = 0; i < root_entries(root, esize); i++) {
+			struct acpi_header *t =
+				phys_ptr(root_entry(root, esize, i));
+
+			if (t && !memcmp(t->signature, sig, 4))
+				return t;
+		}
+	}
+	return 0;
+}
+
+void acpi_table_checksum(struct acpi_header *t)
+{
+	t->checksum = 0;
+	t->checksum = (uint8_t)-byte_sum(t, t->length);
+}
+
+struct acpi_header *acpi_table_resize(uint64_t rsdp, struct acpi_header *old,
+				      uint32_t new_len, struct zone *z)
+{
+	uint64_t addr = zone_alloc(z, new_len, 16);
+	struct acpi_header *t;
+
+	if (!addr)
+		return 0;
+	t = phys_ptr(addr);
+	memset(t, 0, new_len);
+	memcpy(t, old, MIN(old->length, new_len));
+	t->length = new_len;
+	for (int x = 0; x <= 1; x++) {
+		struct acpi_header *root = root_table(rsdp, x);
+		unsigned esize = x ? 8 : 4;
+
+		if (!root)
+			continue;
+		for (uint32_t i = 0; i < root_entries(root, esize); i++)
+			if (root_entry(root, esize, i) == (uintptr_t)old)
+				le_write((uint8_t *)(root + 1) + i * esize,
+					 esize, addr);
+		acpi_table_checksum(root);
+	}
+	return t;
+}
+
+static int fixup_fadt(uint64_t rsdp, struct zone *z,
+		      struct acpi_hotplug_fixup *out)
+{
+	struct acpi_fadt *fadt = (void *)acpi_find_table(rsdp, ACPI_SIG_FADT);
+
+	if (!fadt) {
+		dprintf(DBG_ERR, "acpi: no FADT\n");
+		return -1;
+	}
+	out->fadt_len_old = fadt->header.length;
+	out->fadt_rev_old = fadt->header.revision;
+	out->fadt_minor_old = fadt->header.length > 131 ?
+				      fadt->minor_revision : 0;
+	if (fadt->header.length < ACPI_FADT_V3_LEN) {
+		dprintf(DBG_ERR, "acpi: FADT is %u bytes, shorter than "
+			"revision 3's %u\n", fadt->header.length,
+			ACPI_FADT_V3_LEN);
+		return -1;
+	}
+	if (fadt->header.revision > ACPI_FADT_REV_6 ||
+	    (fadt->header.revision == ACPI_FADT_REV_6 &&
+	     fadt->minor_revision >= ACPI_FADT_MINOR_3))
+		return 0;
+	if (fadt->header.length < ACPI_FADT_V6_LEN) {
+		fadt = (void *)acpi_table_resize(rsdp, &fadt->header,
+						 ACPI_FADT_V6_LEN, z);
+		if (!fadt) {
+			dprintf(DBG_ERR, "acpi: no room for a %u-byte FADT\n",
+				ACPI_FADT_V6_LEN);
+			return -1;
+		}
+	}
+	fadt->header.revision = ACPI_FADT_REV_6;
+	fadt->minor_revision = ACPI_FADT_MINOR_3;
+	acpi_table_checksum(&fadt->header);
+	return 0;
+}
+
+static int fixup_madt(uint64_t rsdp, struct acpi_hotplug_fixup *out)
+{
+	struct acpi_madt *madt = (void *)acpi_find_table(rsdp, ACPI_SIG_MADT);
+	uint8_t *p, *end;
+
+	if (!madt || madt->header.length < sizeof(*madt)) {
+		dprintf(DBG_ERR, "acpi: no MADT\n");
+		return -1;
+	}
+	out->madt_rev_old = madt->header.revision;
+	p = (uint8_t *)(madt + 1);
+	end = (uint8_t *)madt + madt->header.length;
+	while (p < end) {
+		struct acpi_madt_sub *s = (void *)p;
+		uint8_t *flags = 0;
+
+		if (end - p < 2 || s->length < 2 || s->length > end - p) {
+			dprintf(DBG_ERR, "acpi: MADT entry at +%u overruns "
+				"the table\n", (unsigned)(p - (uint8_t *)madt));
+			return -1;
+		}
+		if (s->type == ACPI_MADT_LAPIC &&
+		    s->length >= sizeof(struct acpi_madt_lapic))
+			flags = p + __builtin_offsetof(struct acpi_madt_lapic,
+						       flags);
+		if (s->type == ACPI_MADT_X2APIC &&
+		    s->length >= sizeof(struct acpi_madt_x2apic))
+			flags = p + __builtin_offsetof(struct acpi_madt_x2apic,
+						       flags);
+		if (flags) {
+			uint32_t f = (uint32_t)le_read(flags, 4);
+
+			out->cpus++;
+			/* Online Capable is reserved when Enabled is set. */
+			if (!(f & (ACPI_MADT_ENABLED |
+				   ACPI_MADT_ONLINE_CAPABLE))) {
+				le_write(flags, 4, f | ACPI_MADT_ONLINE_CAPABLE);
+				out->online_capable++;
+			}
+		}
+		p += s->length;
+	}
+	if (madt->header.revision < ACPI_MADT_REV_6_3)
+		madt->header.revision = ACPI_MADT_REV_6_3;
+	acpi_table_checksum(&madt->header);
+	return 0;
+}
+
+int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
+		       struct acpi_hotplug_fixup *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (fixup_fadt(rsdp, z, out) || fixup_madt(rsdp, out))
+		return -1;
+	return 0;
+}

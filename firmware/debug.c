@@ -1,0 +1,63 @@
+/* dprintf() and panic() on the QEMU debug console, port 0x402. */
+#include <stdarg.h>
+
+#include "debug.h"
+#include "io.h"
+#include "timer.h"
+
+/* True when the next character starts a line and needs a timestamp. */
+static int at_line_start = 1;
+
+static void debugcon_write(const char *s)
+{
+	for (; *s; s++) {
+		if (at_line_start) {
+			char stamp[32];
+			uint64_t us = timer_us();
+			const char *p = stamp;
+
+			fmt_snprintf(stamp, sizeof(stamp), "[%5u.%03u ms] ",
+				     (unsigned)(us / 1000),
+				     (unsigned)(us % 1000));
+			while (*p)
+				outb(DEBUGCON_PORT, *p++);
+			at_line_start = 0;
+		}
+		outb(DEBUGCON_PORT, *s);
+		if (*s == '\n')
+			at_line_start = 1;
+	}
+}
+
+static void vdprintf(const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	debugcon_write(buf);
+}
+
+void dprintf(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > DEBUG_LEVEL)
+		return;
+	va_start(ap, fmt);
+	vdprintf(fmt, ap);
+	va_end(ap);
+}
+
+void panic_at(const char *func, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	dprintf(DBG_ERR, "PANIC %s:%d: ", func, line);
+	va_start(ap, fmt);
+	vdprintf(fmt, ap);
+	va_end(ap);
+	if (!at_line_start)
+		debugcon_write("\n");
+	debugcon_write("hotcpu: halted\n");
+	cpu_halt_forever();
+}

@@ -1,0 +1,21 @@
+/* The boot sequence. */
+#include "acpi.h"
+#include "e820.h"
+#include "fw_cfg.h"
+#include "linux.h"
+#include "mtrr.h"
+#include "pci.h"
+#include "q35.h"
+
+void main(void);
+
+void main(void)
+{
+	q35_setup();
+	fw_cfg_setup();
+	e820_setup();
+	mtrr_setup();
+	pci_setup();
+	acpi_setup();
+	linux_boot();
+}

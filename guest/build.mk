@@ -1,0 +1,15 @@
+# The bundled guest under build/guest: the kernel is downloaded once
+# (delete it to fetch again), the initramfs follows its sources.
+GUEST := $(BUILD)/guest
+GUEST_KERNEL := $(GUEST)/vmlinuz
+GUEST_INITRD := $(GUEST)/initrd.img
+
+$(GUEST_KERNEL):
+	sh guest/build.sh kernel $(GUEST)
+
+$(GUEST_INITRD): guest/build.sh guest/init.sh guest/cpuwatch.c
+	sh guest/build.sh initrd $(GUEST) $(CC)
+
+guest: $(GUEST_KERNEL) $(GUEST_INITRD)
+
+.PHONY: guest

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs what building, testing and benchmarking hotcpu needs, from
+# Debian bookworm and bookworm-backports. Idempotent: installs only what
+# is missing. Needs root (apt-get) when something is missing.
+set -eu
+
+# QEMU 10.0 from backports: QEMU 7.2 aborts with heap corruption on the
+# second hot-add of a CPU under TCG.
+QEMU_MIN=10.0
+packages="gcc make libc6-dev binutils libcmocka-dev libjansson-dev pkg-config
+busybox-static cpio gzip ovmf gnuplot-nox kexec-tools"
+backports="qemu-system-x86 qemu-utils seabios"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+qemu_ok() {
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || return 1
+	v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\.[0-9]*\).*/\1/p')
+	[ "$(printf '%s\n%s\n' "$QEMU_MIN" "$v" | sort -V | head -n1)" = "$QEMU_MIN" ]
+}
+[ -z "$missing" ] && qemu_ok && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing${missing:+ }qemu>=$QEMU_MIN; run as root or install them" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo 'deb http://deb.debian.org/debian bookworm-backports main' \
+		>/etc/apt/sources.list.d/hotcpu-backports.list
+fi
+apt-get update -qq
+[ -n "$missing" ] && apt-get install -y -qq $missing >/dev/null
+qemu_ok || apt-get install -y -qq -t bookworm-backports $backports >/dev/null
+qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not installable" >&2; exit 1; }
+echo "deps: installed:$missing $(qemu-system-x86_64 --version | head -n1)"

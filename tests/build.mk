@@ -1,0 +1,1 @@
+# Tests: cmocka unit tests (tests/test-*.c) and boot tests under QEMU.

@@ -1,0 +1,1 @@
+# Host tools: build/hotcpu (tools/hotcpu/).
