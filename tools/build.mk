@@ -1,1 +1,1 @@
-# Host tools: build/hotcpu (tools/hotcpu/).
+# Host tools: build/hotcpu (tools/hotcpu/). Filled in by the CLI work.
