@@ -1,0 +1,16 @@
+# Command line tests: the QMP client against a fake server (cmocka, TAP),
+# then build/hotcpu against real QEMU (TAP from a shell script).
+TEST_TOOLS := $(BUILD)/tests/tools
+
+$(TEST_TOOLS)/test-qmp: tests/tools/test-qmp.c $(BUILD)/tools/qmp.o \
+		$(BUILD)/tools/util.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
+		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@
+
+check-tools-unit: $(TEST_TOOLS)/test-qmp
+	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-qmp
+
+CHECKS += check-tools-unit
+
+.PHONY: check-tools-unit

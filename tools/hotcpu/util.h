@@ -1,0 +1,25 @@
+/* Small host helpers: clocks, files and numbers shared by the commands. */
+#ifndef HOTCPU_UTIL_H
+#define HOTCPU_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+double util__now_ms(void);		/* CLOCK_MONOTONIC */
+double util__wall_s(void);		/* CLOCK_REALTIME */
+void util__sleep_ms(double ms);
+
+/* Reads a whole file, NUL-terminated; *out is malloc'ed. */
+int util__read_file(const char *path, char **out, size_t *len);
+/* Writes atomically through path.tmp and rename(). */
+int util__write_file(const char *path, const char *data, size_t len);
+
+int util__parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* "512", "512M", "2G" in MiB. */
+int util__parse_size_mb(const char *s, unsigned long *mb);
+
+/* Percentile of sorted values (nearest rank); 0 for n == 0. */
+double util__percentile(const double *sorted, size_t n, double pct);
+void util__sort(double *v, size_t n);
+
+#endif
