@@ -14,7 +14,7 @@ FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -T firmware/firmware.lds
 
 FW_SRCS := main.c q35.c fw_cfg.c fw_cfg_dir.c e820.c mtrr.c pci.c \
-	acpi.c acpi_fixup.c table_loader.c memory.c zone.c linux.c \
+	acpi.c acpi_fixup.c table_loader.c memory.c zone.c linux.c linux_boot.c \
 	heap.c debug.c format.c timer.c string.c exception.c
 FW_ASM := entry.S exception_stubs.S
 FW_OBJS := $(addprefix $(BUILD)/fw/,$(FW_SRCS:.c=.o) $(FW_ASM:.S=.o))

@@ -5,6 +5,13 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#ifdef HOTCPU_HOST
+/* Host builds (unit tests, platform model) link libc, whose stdio.h
+ * declares POSIX dprintf(fd, ...): declare it first, then shadow it. */
+#include <stdio.h>
+#define dprintf fw_dprintf
+#endif
+
 #define DEBUGCON_PORT	0x402
 
 #define DBG_ERR		0	/* always printed */

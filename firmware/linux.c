@@ -1,15 +1,9 @@
 /* Linux 64-bit boot protocol (Documentation/arch/x86/boot.rst). */
-#include "acpi.h"
 #include "debug.h"
 #include "e820.h"
-#include "fw_cfg.h"
-#include "heap.h"
 #include "layout.h"
 #include "lib.h"
 #include "linux.h"
-#include "zone.h"
-
-#define SETUP_MAX	(64 * 1024)	/* real-mode part is at most 32 KiB */
 
 static void copy_version(struct linux_image *img, const uint8_t *setup,
 			 uint32_t setup_size)
@@ -108,6 +102,8 @@ int linux_place(struct linux_image *img, const struct e820_map *m)
 	const struct linux_setup_header *h = &img->hdr;
 	uint64_t kend, limit;
 
+	img->kernel_addr = 0;
+	img->initrd_addr = 0;
 	if (h->relocatable_kernel) {
 		uint64_t align = IS_POWER_OF_2(h->kernel_alignment) ?
 					 h->kernel_alignment :
@@ -185,55 +181,3 @@ void linux_fill_boot_params(struct linux_boot_params *bp,
 	memcpy(bp->e820_table, m->e, bp->e820_entries * sizeof(m->e[0]));
 }
 
-static void load_cmdline(const struct linux_image *img)
-{
-	uint32_t size = fw_cfg_read_u32(FW_CFG_CMDLINE_SIZE);
-	char *cmdline = phys_ptr(CMDLINE_ADDR);
-
-	if (size > CMDLINE_MAX || (size && size - 1 > img->hdr.cmdline_size))
-		panic("linux: command line is %u bytes, the kernel takes "
-		      "%u\n", size ? size - 1 : 0, img->hdr.cmdline_size);
-	if (size)
-		fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, size);
-	cmdline[size ? size - 1 : 0] = '\0';
-}
-
-void linux_boot(void)
-{
-	struct linux_boot_params *bp = phys_ptr(BOOT_PARAMS_ADDR);
-	struct linux_image img;
-	uint32_t setup_size = fw_cfg_read_u32(FW_CFG_SETUP_SIZE);
-	uint32_t kernel_size = fw_cfg_read_u32(FW_CFG_KERNEL_SIZE);
-	uint8_t *setup;
-
-	if (!setup_size && !kernel_size)
-		panic("linux: no kernel in fw_cfg; start QEMU with -kernel\n");
-	if (setup_size > SETUP_MAX)
-		panic("linux: setup is %u bytes, more than %u\n", setup_size,
-		      SETUP_MAX);
-	setup = heap_alloc(setup_size, 16);
-	fw_cfg_read(FW_CFG_SETUP_DATA, 0, setup, setup_size);
-	if (linux_parse(&img, setup, setup_size, kernel_size))
-		panic("linux: cannot boot this kernel\n");
-	img.initrd_size = fw_cfg_read_u32(FW_CFG_INITRD_SIZE);
-	img.qemu_kernel_addr = fw_cfg_read_u32(FW_CFG_KERNEL_ADDR);
-	if (linux_place(&img, &e820))
-		panic("linux: cannot place the kernel\n");
-
-	fw_cfg_read(FW_CFG_KERNEL_DATA, 0, phys_ptr(img.kernel_addr),
-		    kernel_size);
-	if (img.initrd_size)
-		fw_cfg_read(FW_CFG_INITRD_DATA, 0, phys_ptr(img.initrd_addr),
-			    img.initrd_size);
-	load_cmdline(&img);
-	linux_fill_boot_params(bp, &img, &e820, CMDLINE_ADDR, acpi_rsdp);
-	dprintf(DBG_INFO, "linux: %s, protocol %u.%02u, kernel 0x%llx (%u "
-		"KiB), initrd 0x%llx (%u KiB)\n",
-		img.version[0] ? img.version : "unknown version",
-		img.hdr.version >> 8, img.hdr.version & 0xff,
-		(unsigned long long)img.kernel_addr, kernel_size / 1024,
-		(unsigned long long)img.initrd_addr, img.initrd_size / 1024);
-	dprintf(DBG_INFO, "linux: entering the 64-bit entry point at 0x%llx\n",
-		(unsigned long long)img.kernel_addr + LINUX_ENTRY64_OFFSET);
-	linux_jump(img.kernel_addr + LINUX_ENTRY64_OFFSET, BOOT_PARAMS_ADDR);
-}
