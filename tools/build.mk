@@ -15,6 +15,6 @@ $(BUILD)/tools:
 $(BUILD)/hotcpu: $(HOTCPU_OBJS)
 	$(CC) $(HOST_CFLAGS) $(HOTCPU_OBJS) $(JANSSON_LIBS) -o $@
 
-# ALL += $(BUILD)/hotcpu once main.c lands
+ALL += $(BUILD)/hotcpu
 
 -include $(HOTCPU_OBJS:.o=.d)

@@ -274,7 +274,7 @@ int qmp__attach(struct qmp *q, int fd, int timeout_ms)
 int qmp__connect(struct qmp *q, const char *path, int timeout_ms)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, r;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return -ENAMETOOLONG;
@@ -288,5 +288,11 @@ int qmp__connect(struct qmp *q, const char *path, int timeout_ms)
 		close(fd);
 		return err;
 	}
-	return qmp__attach(q, fd, timeout_ms);
+	r = qmp__attach(q, fd, timeout_ms);
+	if (r) {
+		/* Keep q->error for the caller, drop the connection. */
+		close(q->fd);
+		q->fd = -1;
+	}
+	return r;
 }

@@ -1,6 +1,8 @@
 /* Small host helpers: clocks, files and numbers shared by the commands. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,4 +188,37 @@ double util__percentile(const double *sorted, size_t n, double pct)
 	if (rank < 1)
 		rank = 1;
 	return sorted[(rank > n ? n : rank) - 1];
+}
+
+int util__strv_add(struct strv *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *arg;
+
+	if (s->n + 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		char **v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&arg, fmt, ap) < 0)
+		arg = NULL;
+	va_end(ap);
+	if (!arg)
+		return -ENOMEM;
+	s->v[s->n++] = arg;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+void util__strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }

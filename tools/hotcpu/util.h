@@ -22,4 +22,13 @@ int util__parse_size_mb(const char *s, unsigned long *mb);
 double util__percentile(const double *sorted, size_t n, double pct);
 void util__sort(double *v, size_t n);
 
+/* A NULL-terminated argument vector built up one printf at a time. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+int util__strv_add(struct strv *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void util__strv_free(struct strv *s);
+
 #endif

@@ -1,0 +1,49 @@
+/* The VM's vCPU slots as QEMU and the guest see them: possible (every
+ * slot), present (a vCPU is plugged) and online (the guest runs it). */
+#ifndef HOTCPU_CPUS_H
+#define HOTCPU_CPUS_H
+
+#include <stddef.h>
+
+#include "qmp.h"
+#include "vm.h"
+
+struct cpu_slot {
+	/* Topology ids from query-hotpluggable-cpus; -1 when the machine
+	 * has no such level. */
+	int socket, die, module, core, thread;
+	/* Position among possible CPUs: QEMU's cpu-index, the ACPI slot in
+	 * _OST events and, with QEMU's MADT order, the guest's CPU
+	 * number. */
+	int index;
+	unsigned int apic_id;
+	int apic_from_qemu;	/* read with qom-get, not computed */
+	int present;
+	int boot;		/* created by -smp, not by device_add */
+	char type[64];		/* device_add driver */
+	char qom_path[128];
+	char id[64];		/* device id of a plugged CPU, or "" */
+	int online;		/* -1 unknown, 0, 1 */
+};
+
+struct cpu_list {
+	struct cpu_slot *slot;
+	size_t n;
+	size_t present, online;
+	int online_known;
+};
+
+/* Queries QEMU (query-hotpluggable-cpus, query-cpus-fast, qom-get
+ * apic-id); online stays unknown. */
+int cpus__query(struct qmp *q, struct cpu_list *l);
+void cpus__free(struct cpu_list *l);
+/* Fills online from the guest's online CPU numbers. */
+void cpus__set_online(struct cpu_list *l, const unsigned char *online,
+		      size_t n);
+struct cpu_slot *cpus__by_index(struct cpu_list *l, int index);
+/* By device id, QOM path or cpu-index number. */
+struct cpu_slot *cpus__find(struct cpu_list *l, const char *what);
+/* "socket 1 core 0 thread 0" */
+void cpus__describe(const struct cpu_slot *s, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,19 @@
+/* The VM's event log, events.jsonl: every QMP event and every hotcpu
+ * action, one JSON object a line, with "t" in seconds since VM start. */
+#ifndef HOTCPU_EVENTS_H
+#define HOTCPU_EVENTS_H
+
+#include <jansson.h>
+
+#include "vm.h"
+
+/* Appends ev (borrowed) with "t" set. O_APPEND keeps lines whole when
+ * the supervisor and a command write at once. */
+int events__append(const struct vm *vm, json_t *ev);
+/* The last ACPI_DEVICE_OST the guest reported per CPU slot:
+ * { "<slot>": { "source": n, "status": n, "t": s, "device": id } }. */
+int events__last_ost(const struct vm *vm, json_t **by_slot);
+/* Human name of an _OST status code (ACPI 6.5 table 6.188). */
+const char *events__ost_name(int source, int status);
+
+#endif

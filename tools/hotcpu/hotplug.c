@@ -1,0 +1,493 @@
+/* Plugging and unplugging one vCPU and waiting until the change is
+ * confirmed: for an add, the guest's _OST success and the CPU online;
+ * for a remove, QEMU's DEVICE_DELETED and the slot empty. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "hotcpu.h"
+#include "hotplug.h"
+#include "launch.h"
+#include "util.h"
+
+/* ACPI notification values, the _OST source of QEMU's events. */
+#define OST_DEVICE_CHECK	1
+#define OST_EJECT_REQUEST	3
+#define OST_EJECT_PENDING	0x84
+
+/* A non-agent guest is asked every so often whether it started the
+ * CPU. */
+#define STARTED_POLL_MS		10
+/* How long a guest's refusal on the console waits for its _OST. */
+#define OST_GRACE_MS		1000
+
+int hotplug__open(struct hotplug *h, struct vm *vm, struct qmp *q)
+{
+	h->vm = vm;
+	h->q = q;
+	return guest__open(vm, &h->con);
+}
+
+void hotplug__close(struct hotplug *h)
+{
+	guest__close(&h->con);
+}
+
+int hotplug__agent(const struct hotplug *h)
+{
+	return h->vm->cfg.agent || h->con.agent;
+}
+
+int hotplug__budget(const struct vm *vm, int *left)
+{
+	unsigned int created;
+	int r;
+
+	*left = INT_MAX;
+	if (strcmp(vm->accel, "tcg"))
+		return 0;
+	r = vm__vcpus_created(vm, &created);
+	if (r)
+		return r;
+	*left = (int)LAUNCH_TCG_BUDGET(vm) - (int)created;
+	if (*left < 0)
+		*left = 0;
+	return 0;
+}
+
+static void result_init(struct hp_result *r, const struct cpu_slot *slot,
+			int add, const struct vm *vm)
+{
+	memset(r, 0, sizeof(*r));
+	r->add = add;
+	r->slot = *slot;
+	r->t = util__wall_s() - vm->started;
+	r->ost_ms = r->online_ms = r->offline_ms = r->deleted_ms = -1;
+	r->latency_ms = -1;
+	r->ost_source = r->ost_status = -1;
+}
+
+static int cpu_matches(const struct hp_result *r, json_t *info)
+{
+	const char *dev = json_string_value(json_object_get(info, "device"));
+	const char *slot = json_string_value(json_object_get(info, "slot"));
+	char index[16];
+
+	snprintf(index, sizeof(index), "%d", r->slot.index);
+	if (dev && *dev)
+		return r->slot.id[0] && !strcmp(dev, r->slot.id);
+	return slot && !strcmp(slot, index);
+}
+
+/* Takes what the events say about this CPU into *r. */
+static void take_event(struct hp_result *r, json_t *ev, double t0)
+{
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	json_t *data = json_object_get(ev, "data");
+	double at = json_number_value(json_object_get(ev, "hotcpu-rx-ms")) -
+		    t0;
+
+	if (!name)
+		return;
+	if (!strcmp(name, "ACPI_DEVICE_OST")) {
+		json_t *info = json_object_get(data, "info");
+		int source = json_integer_value(json_object_get(info, "source"));
+		int status = json_integer_value(json_object_get(info, "status"));
+
+		if (!cpu_matches(r, info))
+			return;
+		if (source != (r->add ? OST_DEVICE_CHECK : OST_EJECT_REQUEST))
+			return;
+		/* The guest reports an eject as pending first. */
+		if (!r->add && status == OST_EJECT_PENDING &&
+		    r->ost_status >= 0)
+			return;
+		r->ost_source = source;
+		r->ost_status = status;
+		r->ost_ms = at;
+	} else if (!strcmp(name, "DEVICE_DELETED") && !r->add) {
+		const char *dev =
+			json_string_value(json_object_get(data, "device"));
+		const char *path =
+			json_string_value(json_object_get(data, "path"));
+		char lapic[160];
+
+		/* QEMU 10.0 reports only the CPU's child lapic. */
+		snprintf(lapic, sizeof(lapic), "%s/lapic", r->slot.qom_path);
+		if ((dev && r->slot.id[0] && !strcmp(dev, r->slot.id)) ||
+		    (path && (!strcmp(path, r->slot.qom_path) ||
+			      !strcmp(path, lapic))))
+			if (r->deleted_ms < 0)
+				r->deleted_ms = at;
+	}
+}
+
+/* Without the agent: the guest started the CPU once it runs with
+ * paging on (CR0.PG), which only the guest's bring-up does. */
+static int cpu_started(struct hotplug *h, int index)
+{
+	json_t *ret;
+	const char *text, *cr0;
+	int started = 0;
+
+	if (qmp__execute(h->q, "human-monitor-command",
+			 json_pack("{s:s, s:i}", "command-line",
+				   "info registers", "cpu-index", index),
+			 &ret, 2000))
+		return 0;
+	text = json_string_value(ret);
+	cr0 = text ? strstr(text, "CR0=") : NULL;
+	if (cr0)
+		started = (strtoul(cr0 + 4, NULL, 16) >> 31) & 1;
+	json_decref(ret);
+	return started;
+}
+
+/* Waits for QMP input or console output, up to ms. */
+static int wait_input(struct hotplug *h, int ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = h->q->fd, .events = POLLIN },
+		{ .fd = h->con.notify_fd, .events = POLLIN },
+	};
+	int r;
+
+	/* Without inotify the console is polled. */
+	if (h->con.notify_fd < 0 && ms > STARTED_POLL_MS)
+		ms = STARTED_POLL_MS;
+	r = poll(pfd, h->con.notify_fd >= 0 ? 2 : 1, ms);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	if (r > 0 && pfd[0].revents)
+		return qmp__read(h->q, 0);
+	return 0;
+}
+
+static void lost(struct hotplug *h, struct hp_result *r, int err)
+{
+	char log[PATH_MAX + 16], *text = NULL;
+
+	r->outcome = HP_LOST;
+	util__sleep_ms(200);
+	VM_PATH(h->vm, "qemu.log", log);
+	util__read_file(log, &text, NULL);
+	snprintf(r->why, sizeof(r->why), "lost QMP (%.150s)%s%.300s",
+		 h->q->error[0] ? h->q->error : strerror(-err),
+		 text && *text ? "; qemu.log: " : "", text ?: "");
+	free(text);
+}
+
+static void log_action(struct hotplug *h, const struct hp_result *r)
+{
+	static const char *const names[] = {
+		[HP_OK] = "ok", [HP_REFUSED] = "refused",
+		[HP_OST_FAILED] = "ost-failed",
+		[HP_GUEST_REFUSED] = "guest-refused", [HP_TIMEOUT] = "timeout",
+		[HP_BUDGET] = "budget", [HP_LOST] = "lost",
+	};
+	json_t *ev = json_pack("{s:s, s:s, s:i, s:s, s:f, s:s}", "event",
+			       r->add ? "HOTCPU_PLUG" : "HOTCPU_UNPLUG",
+			       "id", r->slot.id, "index", r->slot.index,
+			       "outcome", names[r->outcome],
+			       "latency-ms", r->latency_ms, "why", r->why);
+
+	events__append(h->vm, ev);
+	json_decref(ev);
+}
+
+static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
+		    double deadline)
+{
+	int agent = hotplug__agent(h), started = 0;
+	unsigned int refusals = h->con.refusals;
+	double next_check = 0, refused_ms = 0;
+	int err;
+
+	for (;;) {
+		json_t *ev;
+		double now;
+
+		while ((ev = qmp__pop_event(h->q))) {
+			take_event(r, ev, t0);
+			json_decref(ev);
+		}
+		if (guest__poll(&h->con) && h->con.online[r->slot.index] &&
+		    r->online_ms < 0)
+			r->online_ms = h->con.online_ms - t0;
+		if (r->ost_status > 0) {
+			r->outcome = HP_OST_FAILED;
+			snprintf(r->why, sizeof(r->why), "the guest's _OST "
+				 "reported status 0x%x (%s) for the add",
+				 r->ost_status,
+				 events__ost_name(r->ost_source,
+						  r->ost_status));
+			return 0;
+		}
+		/* The refusal comes before the _OST: give the _OST a
+		 * moment to arrive, to report both. */
+		if (h->con.refusals != refusals && !refused_ms)
+			refused_ms = util__now_ms();
+		if (refused_ms && r->online_ms < 0 &&
+		    (r->ost_status >= 0 ||
+		     util__now_ms() - refused_ms > OST_GRACE_MS)) {
+			r->outcome = HP_GUEST_REFUSED;
+			snprintf(r->why, sizeof(r->why), "the guest refused the "
+				 "CPU: \"%.200s\" (its _OST %s%s%.20s%s)",
+				 h->con.refusal, r->ost_status == 0 ?
+				 "said success" : "has not come",
+				 h->con.possible[0] ? "; it booted with "
+				 "possible CPUs " : "", h->con.possible,
+				 h->con.possible[0] ? ", see docs/cli.md" :
+				 "");
+			return 0;
+		}
+		now = util__now_ms();
+		if (!agent && r->ost_status == 0 && now >= next_check) {
+			started = cpu_started(h, r->slot.index);
+			if (started)
+				r->online_ms = util__now_ms() - t0;
+			next_check = now + STARTED_POLL_MS;
+		}
+		if (r->ost_status == 0 && r->online_ms >= 0) {
+			r->latency_ms = r->online_ms > r->ost_ms ?
+						r->online_ms : r->ost_ms;
+			return 0;
+		}
+		if (now >= deadline)
+			break;
+		err = wait_input(h, agent && !refused_ms ?
+					    (int)(deadline - now) + 1 :
+					    STARTED_POLL_MS);
+		if (err && h->q->broken) {
+			lost(h, r, err);
+			return 0;
+		}
+	}
+	r->outcome = HP_TIMEOUT;
+	if (r->ost_status < 0)
+		snprintf(r->why, sizeof(r->why), "no _OST from the guest for "
+			 "the add (is the guest's ACPI up? see serial.log)");
+	else
+		snprintf(r->why, sizeof(r->why), "_OST success after %.1f ms "
+			 "but the guest %s", r->ost_ms, agent ?
+			 "did not online the CPU (see serial.log)" :
+			 "did not start the CPU");
+	return 0;
+}
+
+int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
+		 int timeout_ms, struct hp_result *r)
+{
+	json_t *args;
+	unsigned int created;
+	double t0;
+	int left, err;
+
+	result_init(r, slot, 1, h->vm);
+	snprintf(r->slot.id, sizeof(r->slot.id), "cpu%d", slot->index);
+	snprintf(r->slot.qom_path, sizeof(r->slot.qom_path),
+		 "/machine/peripheral/%s", r->slot.id);
+	err = hotplug__budget(h->vm, &left);
+	if (err)
+		return err;
+	if (left <= 0) {
+		r->outcome = HP_BUDGET;
+		snprintf(r->why, sizeof(r->why), "QEMU's TCG can create only "
+			 "%u vCPUs (--max-cpus) over a VM's life and this VM "
+			 "has used them all: another device_add would abort "
+			 "QEMU (tcg_register_thread). Restart the VM with a "
+			 "larger --max-cpus",
+			 LAUNCH_TCG_BUDGET(h->vm));
+		goto out_log;
+	}
+	args = json_pack("{s:s, s:s}", "driver", slot->type, "id", r->slot.id);
+	if (slot->socket >= 0)
+		json_object_set_new(args, "socket-id", json_integer(slot->socket));
+	if (slot->die >= 0)
+		json_object_set_new(args, "die-id", json_integer(slot->die));
+	if (slot->module >= 0)
+		json_object_set_new(args, "module-id",
+				    json_integer(slot->module));
+	if (slot->core >= 0)
+		json_object_set_new(args, "core-id", json_integer(slot->core));
+	if (slot->thread >= 0)
+		json_object_set_new(args, "thread-id", json_integer(slot->thread));
+	guest__poll(&h->con);
+	t0 = util__now_ms();
+	err = qmp__execute(h->q, "device_add", args, NULL, 10000);
+	if (err == -EREMOTEIO) {
+		r->outcome = HP_REFUSED;
+		snprintf(r->why, sizeof(r->why), "QEMU refused device_add: %.400s",
+			 h->q->error);
+		goto out_log;
+	}
+	if (err) {
+		lost(h, r, err);
+		goto out_log;
+	}
+	if (!vm__vcpus_created(h->vm, &created))
+		vm__set_vcpus_created(h->vm, created + 1);
+	err = wait_add(h, r, t0, t0 + timeout_ms);
+	if (err)
+		return err;
+out_log:
+	log_action(h, r);
+	return 0;
+}
+
+/* QEMU lists the slot empty again. */
+static int slot_empty(struct hotplug *h, const struct cpu_slot *slot)
+{
+	struct cpu_list l;
+	struct cpu_slot *s;
+	int r = cpus__query(h->q, &l);
+
+	if (r)
+		return r;
+	s = cpus__by_index(&l, slot->index);
+	r = s && !s->present;
+	cpus__free(&l);
+	return r;
+}
+
+int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
+		    int timeout_ms, struct hp_result *r)
+{
+	double t0, deadline;
+	int err, agent = hotplug__agent(h);
+
+	result_init(r, slot, 0, h->vm);
+	guest__poll(&h->con);
+	t0 = util__now_ms();
+	deadline = t0 + timeout_ms;
+	err = qmp__execute(h->q, "device_del", json_pack("{s:s}", "id",
+			   slot->id[0] ? slot->id : slot->qom_path), NULL,
+			   10000);
+	if (err == -EREMOTEIO) {
+		r->outcome = HP_REFUSED;
+		snprintf(r->why, sizeof(r->why), "QEMU refused device_del: %.400s",
+			 h->q->error);
+		goto out_log;
+	}
+	if (err) {
+		lost(h, r, err);
+		goto out_log;
+	}
+	for (;;) {
+		json_t *ev;
+		double now;
+
+		while ((ev = qmp__pop_event(h->q))) {
+			take_event(r, ev, t0);
+			json_decref(ev);
+		}
+		if (guest__poll(&h->con) && !h->con.online[slot->index] &&
+		    r->offline_ms < 0)
+			r->offline_ms = h->con.online_ms - t0;
+		if (r->ost_status > 0 && r->ost_status != OST_EJECT_PENDING) {
+			r->outcome = HP_OST_FAILED;
+			snprintf(r->why, sizeof(r->why), "the guest's _OST "
+				 "reported status 0x%x (%s) for the eject",
+				 r->ost_status,
+				 events__ost_name(r->ost_source,
+						  r->ost_status));
+			goto out_log;
+		}
+		if (r->deleted_ms >= 0)
+			break;
+		now = util__now_ms();
+		if (now >= deadline) {
+			r->outcome = HP_TIMEOUT;
+			snprintf(r->why, sizeof(r->why), "no DEVICE_DELETED "
+				 "from QEMU (last _OST: %s)",
+				 r->ost_status < 0 ? "none" :
+				 events__ost_name(r->ost_source,
+						  r->ost_status));
+			goto out_log;
+		}
+		err = wait_input(h, (int)(deadline - now) + 1);
+		if (err && h->q->broken) {
+			lost(h, r, err);
+			goto out_log;
+		}
+	}
+	r->latency_ms = r->deleted_ms;
+	err = slot_empty(h, slot);
+	if (err < 0) {
+		lost(h, r, err);
+	} else if (!err) {
+		r->outcome = HP_LOST;
+		snprintf(r->why, sizeof(r->why), "DEVICE_DELETED arrived but "
+			 "query-hotpluggable-cpus still lists the CPU");
+	}
+	(void)agent;
+out_log:
+	log_action(h, r);
+	return 0;
+}
+
+void hotplug__print(FILE *f, const struct hp_result *r)
+{
+	const struct cpu_slot *s = &r->slot;
+	char where[96];
+
+	cpus__describe(s, where, sizeof(where));
+	fprintf(f, "[+%8.3f s] %-6s %-6s (%s, APIC %u): ", r->t,
+		r->add ? "plug" : "unplug", s->id[0] ? s->id : s->qom_path,
+		where, s->apic_id);
+	if (r->outcome == HP_OK && r->add)
+		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
+			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
+	else if (r->outcome == HP_OK)
+		fprintf(f, "removed in %.1f ms (DEVICE_DELETED %.1f ms%s)\n",
+			r->latency_ms, r->deleted_ms,
+			r->offline_ms >= 0 ? ", guest offline before" : "");
+	else
+		fprintf(f, "%s\n", r->why);
+}
+
+int hotplug__exit_code(enum hp_outcome outcome)
+{
+	switch (outcome) {
+	case HP_OK:
+		return HOTCPU_EXIT_OK;
+	case HP_REFUSED:
+		return HOTCPU_EXIT_REFUSED;
+	case HP_OST_FAILED:
+	case HP_GUEST_REFUSED:
+		return HOTCPU_EXIT_OST;
+	case HP_TIMEOUT:
+		return HOTCPU_EXIT_TIMEOUT;
+	case HP_BUDGET:
+		return HOTCPU_EXIT_NO_CPU;
+	case HP_LOST:
+		return HOTCPU_EXIT_LOST;
+	}
+	return HOTCPU_EXIT_ERROR;
+}
+
+size_t hotplug__free_slots(struct cpu_list *l, struct cpu_slot **out,
+			   size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n && k < n; i++)
+		if (!l->slot[i].present)
+			out[k++] = &l->slot[i];
+	return k;
+}
+
+size_t hotplug__removable(struct cpu_list *l, struct cpu_slot **out,
+			  size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = l->n; i-- > 0 && k < n;)
+		if (l->slot[i].present && l->slot[i].index != 0)
+			out[k++] = &l->slot[i];
+	return k;
+}

@@ -1,0 +1,94 @@
+/* What plug, unplug, resize and stress share: an open VM with its QMP
+ * connection, console and CPU list, and running a batch of adds or
+ * removes with one line per CPU. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotcpu.h"
+#include "launch.h"
+#include "opts.h"
+#include "session.h"
+
+int session__refresh(struct session *s)
+{
+	cpus__free(&s->cpus);
+	return cpus__query(&s->q, &s->cpus);
+}
+
+int session__open(struct session *s, const char *name)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	r = vm__open(name, &s->vm, &s->q);
+	if (r)
+		return opts__vm_error(name, r);
+	r = hotplug__open(&s->hp, &s->vm, &s->q);
+	if (r) {
+		vm__close(&s->vm, &s->q);
+		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: cannot read its "
+				  "console log %s/serial.log", name, s->vm.dir);
+	}
+	r = session__refresh(s);
+	if (r) {
+		session__close(s);
+		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: cannot query its "
+				  "CPUs over QMP: %s", name, s->q.error);
+	}
+	return 0;
+}
+
+void session__close(struct session *s)
+{
+	cpus__free(&s->cpus);
+	hotplug__close(&s->hp);
+	vm__close(&s->vm, &s->q);
+}
+
+int session__check_budget(struct session *s, size_t n)
+{
+	int left;
+
+	if (hotplug__budget(&s->vm, &left) || (size_t)left >= n)
+		return 0;
+	return opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s: %zu more vCPU%s would "
+			  "abort QEMU: under TCG a VM can create only "
+			  "--max-cpus (%u) vCPUs over its life and %d %s left "
+			  "(QEMU never frees an unplugged vCPU's TCG "
+			  "context). Restart it with a larger --max-cpus, or "
+			  "use 'hotcpu stress', which does",
+			  s->vm.cfg.name, n, n == 1 ? "" : "s",
+			  LAUNCH_TCG_BUDGET(&s->vm), left,
+			  left == 1 ? "is" : "are");
+}
+
+int session__apply(struct session *s, int add, struct cpu_slot **slots,
+		   size_t n, int timeout_ms)
+{
+	struct hp_result res;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = add ? hotplug__add(&s->hp, slots[i], timeout_ms, &res) :
+			      hotplug__remove(&s->hp, slots[i], timeout_ms,
+					      &res);
+
+		if (r)
+			return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: %s",
+					  s->vm.cfg.name, s->q.error);
+		hotplug__print(stdout, &res);
+		fflush(stdout);
+		if (res.outcome != HP_OK) {
+			fprintf(stderr, "hotcpu: VM %s: %s %s failed: %s\n",
+				s->vm.cfg.name, add ? "plugging" : "unplugging",
+				res.slot.id, res.why);
+			if (res.outcome == HP_LOST ||
+			    res.outcome == HP_TIMEOUT)
+				fprintf(stderr, "hotcpu: logs in %s (serial.log, "
+					"qemu.log, events.jsonl, "
+					"debugcon.log)\n", s->vm.dir);
+			return hotplug__exit_code(res.outcome);
+		}
+	}
+	return HOTCPU_EXIT_OK;
+}

@@ -1,0 +1,30 @@
+/* What plug, unplug, resize and stress share: an open VM with its QMP
+ * connection, console and CPU list, and running a batch of adds or
+ * removes with one line per CPU. */
+#ifndef HOTCPU_SESSION_H
+#define HOTCPU_SESSION_H
+
+#include "cpus.h"
+#include "hotplug.h"
+
+struct session {
+	struct vm vm;
+	struct qmp q;
+	struct hotplug hp;
+	struct cpu_list cpus;
+};
+
+/* Opens VM name and reads its CPUs; on failure prints why and returns
+ * the exit code (> 0). */
+int session__open(struct session *s, const char *name);
+void session__close(struct session *s);
+int session__refresh(struct session *s);
+
+/* Adds or removes each slot in turn, printing a line per CPU; stops at
+ * the first failure. Returns the exit code. */
+int session__apply(struct session *s, int add, struct cpu_slot **slots,
+		   size_t n, int timeout_ms);
+/* Exit code for running out of TCG budget for n more vCPUs, or 0. */
+int session__check_budget(struct session *s, size_t n);
+
+#endif

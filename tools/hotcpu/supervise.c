@@ -1,0 +1,156 @@
+/* The supervisor: parent of QEMU for the VM's life. It logs every QMP
+ * event (commands come and go, events would be lost between them),
+ * marks the VM ready when the guest's CPU agent speaks, and records how
+ * QEMU ended. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "launch.h"
+
+/* Set from SIGINT/SIGTERM in the foreground: quit QEMU cleanly. */
+static volatile sig_atomic_t quit_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit_requested = 1;
+}
+
+static void describe_exit(int status, char *buf, size_t size)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, size, "ended (status 0x%x)", status);
+}
+
+/* New console output since *off; echoes it and looks for the line the
+ * guest agent prints once it watches CPUs. */
+static int read_console(int fd, off_t *off, int echo, int *agent_seen)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = pread(fd, buf, sizeof(buf) - 1, *off)) > 0) {
+		buf[n] = '\0';
+		*off += n;
+		if (echo && write(1, buf, n) < 0)
+			return -errno;
+		/* A marker split across reads is found on the next one:
+		 * the agent repeats it at every change, and the bundled
+		 * guest prints it once at start. */
+		if (strstr(buf, "GUEST-CPUS-ONLINE"))
+			*agent_seen = 1;
+	}
+	return 0;
+}
+
+static int connect_events(struct vm *vm, struct qmp *q)
+{
+	char path[PATH_MAX + 16];
+
+	VM_PATH(vm, "events.sock", path);
+	qmp__init(q);
+	return qmp__connect(q, path, 5000);
+}
+
+static void mark_ready(struct vm *vm)
+{
+	json_t *ev;
+
+	vm->boot_ms = (util__wall_s() - vm->started) * 1e3;
+	strcpy(vm->state, "ready");
+	vm__write_state(vm);
+	ev = json_pack("{s:s, s:f}", "event", "HOTCPU_READY", "boot-ms",
+		       vm->boot_ms);
+	events__append(vm, ev);
+	json_decref(ev);
+}
+
+int supervise__run(struct vm *vm, int qemu_pid, int echo)
+{
+	char serial[PATH_MAX + 16], how[128];
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct qmp q;
+	off_t off = 0;
+	int console = -1, status = 0, agent_seen = 0, quitting = 0;
+	int connected = 0;
+
+	vm->qemu_pid = qemu_pid;
+	vm->supervisor_pid = getpid();
+	vm__write_state(vm);
+	if (echo) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	qmp__init(&q);
+	VM_PATH(vm, "serial.log", serial);
+	for (;;) {
+		json_t *ev;
+
+		if (waitpid(qemu_pid, &status, WNOHANG) == qemu_pid)
+			break;
+		if (!connected && vm__alive(vm) && !connect_events(vm, &q)) {
+			connected = 1;
+			if (!vm->cfg.agent)
+				mark_ready(vm);
+		}
+		if (console < 0)
+			console = open(serial, O_RDONLY | O_CLOEXEC);
+		if (console >= 0 && !agent_seen) {
+			read_console(console, &off, echo, &agent_seen);
+			if (agent_seen && vm->cfg.agent)
+				mark_ready(vm);
+		} else if (console >= 0) {
+			read_console(console, &off, echo, &agent_seen);
+		}
+		if (quit_requested && !quitting) {
+			quitting = 1;
+			if (!connected ||
+			    qmp__execute(&q, "quit", NULL, NULL, 2000))
+				kill(qemu_pid, SIGTERM);
+		}
+		if (!connected) {
+			util__sleep_ms(20);
+			continue;
+		}
+		/* A broken connection means QEMU is going away: keep
+		 * polling for its exit. */
+		if (qmp__read(&q, 20) && q.broken)
+			util__sleep_ms(20);
+		while ((ev = qmp__pop_event(&q))) {
+			events__append(vm, ev);
+			json_decref(ev);
+		}
+	}
+	if (console >= 0) {
+		read_console(console, &off, echo, &agent_seen);
+		close(console);
+	}
+	qmp__close(&q);
+	describe_exit(status, how, sizeof(how));
+	{
+		json_t *ev = json_pack("{s:s, s:s}", "event", "HOTCPU_QEMU_EXIT",
+				       "how", how);
+
+		events__append(vm, ev);
+		json_decref(ev);
+	}
+	strcpy(vm->state, "exited");
+	vm__write_state(vm);
+	if (echo)
+		fprintf(stderr, "hotcpu: QEMU of VM %s %s\n", vm->cfg.name,
+			how);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ECHILD;
+}

@@ -1,0 +1,79 @@
+/* A VM's runtime directory: its configuration, state files, sockets and
+ * logs, found by name under the runtime base directory. */
+#ifndef HOTCPU_VM_H
+#define HOTCPU_VM_H
+
+#include <limits.h>
+
+#include "qmp.h"
+
+#define VM_NAME_MAX	48
+#define VM_MAX_CPUS	255	/* q35 without an IOMMU and x2APIC IDs */
+
+/* What `hotcpu run` was asked for. */
+struct vm_config {
+	char name[VM_NAME_MAX + 1];
+	char firmware[PATH_MAX];	/* hotcpu|seabios|ovmf|ovmf-smm|path */
+	char smm[8];			/* on|off|auto */
+	char accel[8];			/* auto|kvm|tcg */
+	unsigned int cpus, max_cpus;
+	unsigned long memory_mb;
+	char kernel[PATH_MAX], initrd[PATH_MAX];
+	char append[2048];
+	/* The bundled guest prints GUEST-CPUS-ONLINE on its console. */
+	int agent;
+};
+
+struct vm {
+	struct vm_config cfg;
+	char dir[PATH_MAX];
+	/* Resolved at start: the accelerator and CPU model in use, and
+	 * why the accelerator was chosen. */
+	char accel[8];
+	char cpu_model[64];
+	char accel_why[256];
+	char qemu_version[32];
+	/* From state.json, written by the supervisor. */
+	int qemu_pid, supervisor_pid;
+	char state[16];			/* booting|ready|exited */
+	double started;			/* wall clock, s */
+	double boot_ms;
+	int lock_fd;
+};
+
+/* Runtime base: $HOTCPU_RUNTIME_DIR, else $XDG_RUNTIME_DIR/hotcpu, else
+ * /tmp/hotcpu-<uid>. */
+int vm__base_dir(char *buf, size_t size);
+int vm__check_name(const char *name);
+/* buf = <vm dir>/<file>. */
+void vm__path(const struct vm *vm, const char *file, char *buf,
+	      size_t size);
+#define VM_PATH(vm, file, buf) vm__path(vm, file, buf, sizeof(buf))
+
+/* Creates (or empties) the directory of cfg->name. */
+int vm__create(struct vm *vm, const struct vm_config *cfg);
+int vm__save(const struct vm *vm);
+/* Moves the logs and state files into <vm dir>/<sub>/ for a restart. */
+int vm__archive(const struct vm *vm, const char *sub);
+/* -ENOENT: never ran. */
+int vm__load(const char *name, struct vm *vm);
+int vm__reload_state(struct vm *vm);
+int vm__write_state(const struct vm *vm);
+/* QEMU of this VM runs (its pid is alive and is this VM's QEMU). */
+int vm__alive(const struct vm *vm);
+
+/* One command at a time per VM: QEMU serves one client per socket. */
+int vm__lock(struct vm *vm, int timeout_ms);
+void vm__unlock(struct vm *vm);
+
+/* Load, check it runs, lock it and connect to its QMP socket.
+ * -ENOENT: no such VM, -ESRCH: not running, -EBUSY: locked. */
+int vm__open(const char *name, struct vm *vm, struct qmp *q);
+void vm__close(struct vm *vm, struct qmp *q);
+
+/* vCPUs QEMU created over the VM's life (TCG never frees their
+ * contexts, see launch.h). */
+int vm__vcpus_created(const struct vm *vm, unsigned int *n);
+int vm__set_vcpus_created(const struct vm *vm, unsigned int n);
+
+#endif
