@@ -8,7 +8,7 @@ set -eu
 # second hot-add of a CPU under TCG.
 QEMU_MIN=10.0
 packages="gcc make libc6-dev binutils libcmocka-dev libjansson-dev pkg-config
-busybox-static cpio gzip ovmf gnuplot-nox kexec-tools"
+busybox-static cpio gzip ovmf gnuplot-nox kexec-tools jq"
 backports="qemu-system-x86 qemu-utils seabios"
 
 missing=""

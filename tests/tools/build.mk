@@ -14,3 +14,12 @@ check-tools-unit: $(TEST_TOOLS)/test-qmp
 CHECKS += check-tools-unit
 
 .PHONY: check-tools-unit
+
+# Real QEMU, our firmware and SeaBIOS; needs the bundled guest.
+check-tools-cli: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(GUEST_KERNEL) \
+		$(GUEST_INITRD)
+	bash tests/tools/cli.sh $(BUILD)
+
+CHECKS += check-tools-cli
+
+.PHONY: check-tools-cli
