@@ -18,3 +18,8 @@ $(BUILD)/hotcpu: $(HOTCPU_OBJS)
 ALL += $(BUILD)/hotcpu
 
 -include $(HOTCPU_OBJS:.o=.d)
+
+# make demo: boot the bundled guest, plug 3 vCPUs, unplug 2, timeline.
+demo: deps
+	$(MAKE) $(BUILD)/hotcpu $(BUILD)/hotcpu.fd guest
+	sh tools/demo.sh $(BUILD)

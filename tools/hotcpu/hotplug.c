@@ -443,9 +443,12 @@ void hotplug__print(FILE *f, const struct hp_result *r)
 		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
 			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
 	else if (r->outcome == HP_OK)
-		fprintf(f, "removed in %.1f ms (DEVICE_DELETED %.1f ms%s)\n",
-			r->latency_ms, r->deleted_ms,
-			r->offline_ms >= 0 ? ", guest offline before" : "");
+		fprintf(f, "removed in %.1f ms (%s%.*f%sDEVICE_DELETED %.1f "
+			"ms)\n", r->latency_ms,
+			r->offline_ms >= 0 ? "guest offline " : "",
+			r->offline_ms >= 0 ? 1 : 0,
+			r->offline_ms >= 0 ? r->offline_ms : 0.0,
+			r->offline_ms >= 0 ? " ms, " : "", r->deleted_ms);
 	else
 		fprintf(f, "%s\n", r->why);
 }
