@@ -1,5 +1,7 @@
 # Firmware image: build/hotcpu.fd
 FW_ROM_SIZE ?= 0x10000
+# Debug level: 0 errors only, 1 one line per phase, 2 per-item detail.
+FW_DEBUG ?= 1
 
 FW_CFLAGS := -std=gnu11 -m64 -march=x86-64 -O2 -g \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -8,7 +10,7 @@ FW_CFLAGS := -std=gnu11 -m64 -march=x86-64 -O2 -g \
 	-fno-asynchronous-unwind-tables -fno-common \
 	-Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wundef -Wwrite-strings -Wno-format-nonliteral $(WERROR) \
-	-Iinclude -Ifirmware
+	-Iinclude -Ifirmware -DDEBUG_LEVEL=$(FW_DEBUG)
 FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--defsym=ROM_SIZE=$(FW_ROM_SIZE) -Wl,-z,noexecstack \
 	-Wl,--no-warn-rwx-segments -T firmware/firmware.lds

@@ -57,8 +57,10 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	argv[n++] = or(cfg->smp, "1,maxcpus=4");
 	argv[n++] = "-cpu";
 	argv[n++] = or(cfg->cpu, "qemu64");
-	argv[n++] = "-bios";
-	argv[n++] = or(cfg->firmware, "build/hotcpu.fd");
+	if (!cfg->firmware || cfg->firmware[0]) {
+		argv[n++] = "-bios";
+		argv[n++] = or(cfg->firmware, "build/hotcpu.fd");
+	}
 	if (!cfg->kernel || cfg->kernel[0]) {
 		argv[n++] = "-kernel";
 		argv[n++] = or(cfg->kernel, "build/guest/vmlinuz");
@@ -95,6 +97,7 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	}
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return -1;
+	vm->t0_ms = now_ms();
 	vm->pid = fork();
 	if (vm->pid < 0)
 		return -1;
@@ -236,9 +239,14 @@ int vm_wait_debugcon(struct vm *vm, const char *needle, int timeout_ms)
 	while (!strstr(vm_debugcon(vm), needle)) {
 		if (now_ms() >= end || !vm_running(vm))
 			return -1;
-		pump(vm, 20);
+		pump(vm, 2);
 	}
 	return 0;
+}
+
+long vm_elapsed_ms(const struct vm *vm)
+{
+	return now_ms() - vm->t0_ms;
 }
 
 bool vm_running(struct vm *vm)

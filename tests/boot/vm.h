@@ -12,7 +12,8 @@
 struct vm_config {
 	const char *qemu;	/* default: $HOTCPU_QEMU or qemu-system-x86_64 */
 	const char *machine;	/* default "q35" */
-	const char *firmware;	/* -bios; default build/hotcpu.fd */
+	const char *firmware;	/* -bios; default build/hotcpu.fd; "" for
+				 * none (pflash firmware in extra) */
 	const char *kernel;	/* default build/guest/vmlinuz; "" for none */
 	const char *initrd;	/* default build/guest/initrd.img; "" for none */
 	const char *append;	/* default "console=ttyS0 panic=-1" */
@@ -29,6 +30,7 @@ struct vm {
 	int in_fd, out_fd;	/* the guest's serial console */
 	char *serial;		/* everything the console printed */
 	size_t len, cap, mark;	/* searches start at mark */
+	long t0_ms;		/* CLOCK_MONOTONIC when QEMU was spawned */
 };
 
 /* Starts the VM; logs go to build/test-runs/<name>/ (serial.log,
@@ -49,6 +51,8 @@ void vm_send(struct vm *vm, const char *text);
 int vm_wait_debugcon(struct vm *vm, const char *needle, int timeout_ms);
 /* The whole debugcon log (static buffer). */
 const char *vm_debugcon(struct vm *vm);
+/* Milliseconds since QEMU was spawned. */
+long vm_elapsed_ms(const struct vm *vm);
 bool vm_running(struct vm *vm);
 /* Kills QEMU and writes serial.log; safe to call twice. */
 void vm_stop(struct vm *vm);
