@@ -25,11 +25,17 @@ mkdir -p "$out"
 HOTCPU_RUNTIME_DIR=$(mktemp -d /tmp/hotcpu-bench.XXXXXX)
 export HOTCPU_RUNTIME_DIR
 
+# Logs of a failed run stay for the post-mortem.
 cleanup() {
+	local rc=$?
 	for fw in hotcpu seabios ovmf; do
 		"$hotcpu" stop --name "bench-$fw" >/dev/null 2>&1 || true
 	done
-	rm -rf "$HOTCPU_RUNTIME_DIR"
+	if [ "$rc" = 0 ]; then
+		rm -rf "$HOTCPU_RUNTIME_DIR"
+	else
+		echo "bench-hotplug: failed; VM logs kept in $HOTCPU_RUNTIME_DIR" >&2
+	fi
 }
 trap cleanup EXIT
 

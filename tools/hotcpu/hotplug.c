@@ -358,7 +358,7 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		    int timeout_ms, struct hp_result *r)
 {
 	double t0, deadline;
-	int err, agent = hotplug__agent(h);
+	int err;
 
 	result_init(r, slot, 0, h->vm);
 	guest__poll(&h->con);
@@ -424,7 +424,6 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		snprintf(r->why, sizeof(r->why), "DEVICE_DELETED arrived but "
 			 "query-hotpluggable-cpus still lists the CPU");
 	}
-	(void)agent;
 out_log:
 	log_action(h, r);
 	return 0;
@@ -439,18 +438,17 @@ void hotplug__print(FILE *f, const struct hp_result *r)
 	fprintf(f, "[+%8.3f s] %-6s %-6s (%s, APIC %u): ", r->t,
 		r->add ? "plug" : "unplug", s->id[0] ? s->id : s->qom_path,
 		where, s->apic_id);
-	if (r->outcome == HP_OK && r->add)
+	if (r->outcome != HP_OK) {
+		fprintf(f, "%s\n", r->why);
+	} else if (r->add) {
 		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
 			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
-	else if (r->outcome == HP_OK)
-		fprintf(f, "removed in %.1f ms (%s%.*f%sDEVICE_DELETED %.1f "
-			"ms)\n", r->latency_ms,
-			r->offline_ms >= 0 ? "guest offline " : "",
-			r->offline_ms >= 0 ? 1 : 0,
-			r->offline_ms >= 0 ? r->offline_ms : 0.0,
-			r->offline_ms >= 0 ? " ms, " : "", r->deleted_ms);
-	else
-		fprintf(f, "%s\n", r->why);
+	} else {
+		fprintf(f, "removed in %.1f ms (", r->latency_ms);
+		if (r->offline_ms >= 0)
+			fprintf(f, "guest offline %.1f ms, ", r->offline_ms);
+		fprintf(f, "DEVICE_DELETED %.1f ms)\n", r->deleted_ms);
+	}
 }
 
 int hotplug__exit_code(enum hp_outcome outcome)

@@ -202,7 +202,9 @@ static int spawn_qemu(const struct vm *vm, char *why, size_t why_size)
 		}
 		if (null >= 0)
 			dup2(null, 0);
-		signal(SIGINT, SIG_IGN);
+		/* Ctrl-C on `hotcpu run` reaches the supervisor only, which
+		 * quits QEMU over QMP. */
+		setpgid(0, 0);
 		execvp(argv.v[0], argv.v);
 		fprintf(stderr, "exec %s: %s\n", argv.v[0], strerror(errno));
 		_exit(127);
