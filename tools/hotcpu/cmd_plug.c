@@ -101,7 +101,7 @@ int cmd_plug(int argc, char **argv)
 				       "CPU %d", name, topo[0], topo[1],
 				       topo[2], slots[0]->index);
 	} else {
-		n = hotplug__free_slots(&s.cpus, slots, count);
+		n = cpus__free_slots(&s.cpus, slots, count);
 		if (n < count)
 			r = opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s has %zu free "
 				       "CPU slot%s, not %lu (%zu of --max-cpus "

@@ -59,12 +59,12 @@ int cmd_resize(int argc, char **argv)
 	}
 	slots = calloc(s.cpus.n + 1, sizeof(*slots));
 	if (want > s.cpus.present) {
-		n = hotplug__free_slots(&s.cpus, slots,
+		n = cpus__free_slots(&s.cpus, slots,
 					want - s.cpus.present);
 		r = session__check_budget(&s, n) ?:
 		    session__apply(&s, 1, slots, n, timeout_ms);
 	} else {
-		n = hotplug__removable(&s.cpus, slots,
+		n = cpus__removable(&s.cpus, slots,
 				       s.cpus.present - want);
 		r = session__apply(&s, 0, slots, n, timeout_ms);
 	}

@@ -173,7 +173,7 @@ int cmd_status(int argc, char **argv)
 		cpus__set_online(&l, con.online, VM_MAX_CPUS + 1);
 	guest__close(&con);
 	events__last_ost(&vm, &ost);
-	hotplug__budget(&vm, &budget);
+	vm__tcg_vcpus_left(&vm, &budget);
 	if (json)
 		print_json(&vm, &l, ost, &con, budget);
 	else

@@ -10,6 +10,8 @@
 #include "hotcpu.h"
 #include "launch.h"
 #include "opts.h"
+#include "report.h"
+#include "samples.h"
 #include "session.h"
 
 #define CMD "stress"
@@ -24,11 +26,6 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ 0 },
-};
-
-struct samples {
-	double *v;
-	size_t n;
 };
 
 struct stress {
@@ -47,56 +44,6 @@ struct stress {
 	char fail_why[640];
 };
 
-static void sample(struct samples *s, double ms)
-{
-	s->v[s->n++] = ms;
-}
-
-static json_t *summary_json(const struct samples *s)
-{
-	double *sorted = malloc((s->n + 1) * sizeof(double));
-	json_t *samples = json_array(), *j;
-
-	for (size_t i = 0; i < s->n; i++)
-		json_array_append_new(samples, json_real(s->v[i]));
-	memcpy(sorted, s->v, s->n * sizeof(double));
-	util__sort(sorted, s->n);
-	j = json_pack("{s:I, s:f, s:f, s:f, s:f, s:o}", "n", (json_int_t)s->n,
-		      "p50", util__percentile(sorted, s->n, 50),
-		      "p95", util__percentile(sorted, s->n, 95),
-		      "max", s->n ? sorted[s->n - 1] : 0.0,
-		      "first", s->n ? s->v[0] : 0.0, "samples", samples);
-	free(sorted);
-	return j;
-}
-
-static void print_line(const char *what, const struct samples *s)
-{
-	double *sorted = malloc((s->n + 1) * sizeof(double));
-
-	memcpy(sorted, s->v, s->n * sizeof(double));
-	util__sort(sorted, s->n);
-	printf("  %-6s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  (n=%zu",
-	       what, util__percentile(sorted, s->n, 50),
-	       util__percentile(sorted, s->n, 95),
-	       s->n ? sorted[s->n - 1] : 0.0, s->n);
-	if (s->n)
-		printf(", first %.1f ms", s->v[0]);
-	printf(")\n");
-	free(sorted);
-}
-
-static double p50(const struct samples *s)
-{
-	double *sorted = malloc((s->n + 1) * sizeof(double)), v;
-
-	memcpy(sorted, s->v, s->n * sizeof(double));
-	util__sort(sorted, s->n);
-	v = util__percentile(sorted, s->n, 50);
-	free(sorted);
-	return v;
-}
-
 static void progress(struct stress *st, int final)
 {
 	int tty = isatty(2);
@@ -106,7 +53,7 @@ static void progress(struct stress *st, int final)
 		return;
 	fprintf(stderr, "%sstress: cycle %lu/%lu  add p50 %.1f ms  remove "
 		"p50 %.1f ms  failures %d%s", tty ? "\r\033[K" : "", st->done,
-		st->cycles, p50(&st->add), p50(&st->remove), st->failed,
+		st->cycles, samples__p50(&st->add), samples__p50(&st->remove), st->failed,
 		tty && !final ? "" : "\n");
 }
 
@@ -175,7 +122,7 @@ static int ensure_budget(struct stress *st)
 	unsigned int cpus = st->s.vm.cfg.cpus, max;
 	int left;
 
-	if (hotplug__budget(&st->s.vm, &left) ||
+	if (vm__tcg_vcpus_left(&st->s.vm, &left) ||
 	    (unsigned long)left >= need ||
 	    (st->sized && (unsigned long)left >= st->cpus))
 		return 0;
@@ -197,7 +144,7 @@ static int fail(struct stress *st, const struct hp_result *res)
 	st->failed = 1;
 	snprintf(st->fail_why, sizeof(st->fail_why), "%s %s: %s",
 		 res->add ? "plugging" : "unplugging", res->slot.id, res->why);
-	st->exit_code = hotplug__exit_code(res->outcome);
+	st->exit_code = report__exit_code(res->outcome);
 	return -EIO;
 }
 
@@ -244,7 +191,7 @@ static int cycle(struct stress *st)
 	size_t n, i;
 	int r = 0;
 
-	n = hotplug__free_slots(&st->s.cpus, slots, st->cpus);
+	n = cpus__free_slots(&st->s.cpus, slots, st->cpus);
 	for (i = 0; i < n && !r; i++) {
 		r = hotplug__add(&st->s.hp, slots[i], st->timeout_ms,
 				 &added[i]);
@@ -253,7 +200,7 @@ static int cycle(struct stress *st)
 		if (added[i].outcome != HP_OK)
 			r = fail(st, &added[i]);
 		else
-			sample(&st->add, added[i].latency_ms);
+			samples__add(&st->add, added[i].latency_ms);
 	}
 	/* Remove what was added, also after a failed add: the next run
 	 * starts clean. */
@@ -268,7 +215,7 @@ static int cycle(struct stress *st)
 		e = hotplug__remove(&st->s.hp, &added[k].slot, st->timeout_ms,
 				    &res);
 		if (!e && res.outcome == HP_OK)
-			sample(&st->remove, res.latency_ms);
+			samples__add(&st->remove, res.latency_ms);
 		else if (!r)
 			r = e ? e : fail(st, &res);
 	}
@@ -295,8 +242,8 @@ static void report(struct stress *st)
 			"cpus-per-cycle", (json_int_t)st->cpus,
 			"failures", st->failed, "restarts", st->restarts,
 			"accel", st->s.vm.accel, "firmware",
-			st->s.vm.cfg.firmware, "add-ms", summary_json(&st->add),
-			"remove-ms", summary_json(&st->remove),
+			st->s.vm.cfg.firmware, "add-ms", samples__json(&st->add),
+			"remove-ms", samples__json(&st->remove),
 			"logs", st->s.vm.dir);
 
 		json_object_set_new(j, "failure", st->failed ?
@@ -310,8 +257,8 @@ static void report(struct stress *st)
 	       "%d restart%s\n", st->name, st->done, st->cycles, st->cpus,
 	       st->cpus == 1 ? "" : "s", st->failed, st->failed == 1 ? "" : "s",
 	       st->restarts, st->restarts == 1 ? "" : "s");
-	print_line("add", &st->add);
-	print_line("remove", &st->remove);
+	samples__print("add", &st->add);
+	samples__print("remove", &st->remove);
 }
 
 static int parse(struct stress *st, int argc, char **argv)

@@ -81,7 +81,7 @@ int cmd_unplug(int argc, char **argv)
 	if (id) {
 		r = pick_by_id(&s, id, &slots[0]);
 	} else {
-		n = hotplug__removable(&s.cpus, slots, count);
+		n = cpus__removable(&s.cpus, slots, count);
 		if (n < count)
 			r = opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s has %zu "
 				       "removable CPU%s, not %lu (CPU 0 stays)",

@@ -219,3 +219,24 @@ void cpus__describe(const struct cpu_slot *s, char *buf, size_t size)
 		n += snprintf(buf + n, size - n, " module %d", s->module);
 	snprintf(buf + n, size - n, " core %d thread %d", s->core, s->thread);
 }
+
+size_t cpus__free_slots(struct cpu_list *l, struct cpu_slot **out,
+			size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n && k < n; i++)
+		if (!l->slot[i].present)
+			out[k++] = &l->slot[i];
+	return k;
+}
+
+size_t cpus__removable(struct cpu_list *l, struct cpu_slot **out, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = l->n; i-- > 0 && k < n;)
+		if (l->slot[i].present && l->slot[i].index != 0)
+			out[k++] = &l->slot[i];
+	return k;
+}

@@ -43,6 +43,12 @@ void cpus__set_online(struct cpu_list *l, const unsigned char *online,
 struct cpu_slot *cpus__by_index(struct cpu_list *l, int index);
 /* By device id, QOM path or cpu-index number. */
 struct cpu_slot *cpus__find(struct cpu_list *l, const char *what);
+/* Up to n empty slots, lowest index first; returns how many. */
+size_t cpus__free_slots(struct cpu_list *l, struct cpu_slot **out,
+			size_t n);
+/* Up to n present CPUs that may be removed (never CPU 0), highest index
+ * first; returns how many. */
+size_t cpus__removable(struct cpu_list *l, struct cpu_slot **out, size_t n);
 /* "socket 1 core 0 thread 0" */
 void cpus__describe(const struct cpu_slot *s, char *buf, size_t size);
 

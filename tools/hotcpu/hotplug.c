@@ -11,7 +11,6 @@
 #include "events.h"
 #include "hotcpu.h"
 #include "hotplug.h"
-#include "launch.h"
 #include "util.h"
 
 /* ACPI notification values, the _OST source of QEMU's events. */
@@ -40,23 +39,6 @@ void hotplug__close(struct hotplug *h)
 int hotplug__agent(const struct hotplug *h)
 {
 	return h->vm->cfg.agent || h->con.agent;
-}
-
-int hotplug__budget(const struct vm *vm, int *left)
-{
-	unsigned int created;
-	int r;
-
-	*left = INT_MAX;
-	if (strcmp(vm->accel, "tcg"))
-		return 0;
-	r = vm__vcpus_created(vm, &created);
-	if (r)
-		return r;
-	*left = (int)LAUNCH_TCG_BUDGET(vm) - (int)created;
-	if (*left < 0)
-		*left = 0;
-	return 0;
 }
 
 static void result_init(struct hp_result *r, const struct cpu_slot *slot,
@@ -291,7 +273,7 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 	snprintf(r->slot.id, sizeof(r->slot.id), "cpu%d", slot->index);
 	snprintf(r->slot.qom_path, sizeof(r->slot.qom_path),
 		 "/machine/peripheral/%s", r->slot.id);
-	err = hotplug__budget(h->vm, &left);
+	err = vm__tcg_vcpus_left(h->vm, &left);
 	if (err)
 		return err;
 	if (left <= 0) {
@@ -301,7 +283,7 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 			 "has used them all: another device_add would abort "
 			 "QEMU (tcg_register_thread). Restart the VM with a "
 			 "larger --max-cpus",
-			 LAUNCH_TCG_BUDGET(h->vm));
+			 VM_TCG_VCPU_LIMIT(h->vm));
 		goto out_log;
 	}
 	args = json_pack("{s:s, s:s}", "driver", slot->type, "id", r->slot.id);
@@ -427,68 +409,4 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 out_log:
 	log_action(h, r);
 	return 0;
-}
-
-void hotplug__print(FILE *f, const struct hp_result *r)
-{
-	const struct cpu_slot *s = &r->slot;
-	char where[96];
-
-	cpus__describe(s, where, sizeof(where));
-	fprintf(f, "[+%8.3f s] %-6s %-6s (%s, APIC %u): ", r->t,
-		r->add ? "plug" : "unplug", s->id[0] ? s->id : s->qom_path,
-		where, s->apic_id);
-	if (r->outcome != HP_OK) {
-		fprintf(f, "%s\n", r->why);
-	} else if (r->add) {
-		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
-			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
-	} else {
-		fprintf(f, "removed in %.1f ms (", r->latency_ms);
-		if (r->offline_ms >= 0)
-			fprintf(f, "guest offline %.1f ms, ", r->offline_ms);
-		fprintf(f, "DEVICE_DELETED %.1f ms)\n", r->deleted_ms);
-	}
-}
-
-int hotplug__exit_code(enum hp_outcome outcome)
-{
-	switch (outcome) {
-	case HP_OK:
-		return HOTCPU_EXIT_OK;
-	case HP_REFUSED:
-		return HOTCPU_EXIT_REFUSED;
-	case HP_OST_FAILED:
-	case HP_GUEST_REFUSED:
-		return HOTCPU_EXIT_OST;
-	case HP_TIMEOUT:
-		return HOTCPU_EXIT_TIMEOUT;
-	case HP_BUDGET:
-		return HOTCPU_EXIT_NO_CPU;
-	case HP_LOST:
-		return HOTCPU_EXIT_LOST;
-	}
-	return HOTCPU_EXIT_ERROR;
-}
-
-size_t hotplug__free_slots(struct cpu_list *l, struct cpu_slot **out,
-			   size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < l->n && k < n; i++)
-		if (!l->slot[i].present)
-			out[k++] = &l->slot[i];
-	return k;
-}
-
-size_t hotplug__removable(struct cpu_list *l, struct cpu_slot **out,
-			  size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = l->n; i-- > 0 && k < n;)
-		if (l->slot[i].present && l->slot[i].index != 0)
-			out[k++] = &l->slot[i];
-	return k;
 }

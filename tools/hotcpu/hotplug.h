@@ -50,21 +50,6 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		    int timeout_ms, struct hp_result *r);
 
-/* One line: when, which CPU, the outcome and each latency. */
-void hotplug__print(FILE *f, const struct hp_result *r);
-/* The exit code for an outcome (hotcpu.h). */
-int hotplug__exit_code(enum hp_outcome outcome);
 
-/* Up to n empty slots, lowest index first; returns how many. */
-size_t hotplug__free_slots(struct cpu_list *l, struct cpu_slot **out,
-			   size_t n);
-/* Up to n present CPUs that may be removed (never CPU 0), highest index
- * first; returns how many. */
-size_t hotplug__removable(struct cpu_list *l, struct cpu_slot **out,
-			  size_t n);
-
-/* vCPUs that can still be created before QEMU's TCG aborts; INT_MAX
- * under KVM. */
-int hotplug__budget(const struct vm *vm, int *left);
 
 #endif

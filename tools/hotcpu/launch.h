@@ -6,12 +6,6 @@
 #include "util.h"
 #include "vm.h"
 
-/* QEMU 10.0 under multi-threaded TCG gives every vCPU thread a TCG
- * context and an unplugged vCPU never returns it: the VM aborts
- * ("tcg_register_thread: assertion failed: (n < tcg_max_ctxs)") when a
- * vCPU is created past max_cpus contexts over its life. */
-#define LAUNCH_TCG_BUDGET(vm) ((vm)->cfg.max_cpus)
-
 /* The directory of bundled files: $HOTCPU_DATA_DIR, else the directory
  * of the hotcpu binary (build/ holds hotcpu.fd and guest/). */
 int launch__data_dir(char *buf, size_t size);

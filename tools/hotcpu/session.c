@@ -8,6 +8,7 @@
 #include "hotcpu.h"
 #include "launch.h"
 #include "opts.h"
+#include "report.h"
 #include "session.h"
 
 int session__refresh(struct session *s)
@@ -50,7 +51,7 @@ int session__check_budget(struct session *s, size_t n)
 {
 	int left;
 
-	if (hotplug__budget(&s->vm, &left) || (size_t)left >= n)
+	if (vm__tcg_vcpus_left(&s->vm, &left) || (size_t)left >= n)
 		return 0;
 	return opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s: %zu more vCPU%s would "
 			  "abort QEMU: under TCG a VM can create only "
@@ -59,7 +60,7 @@ int session__check_budget(struct session *s, size_t n)
 			  "context). Restart it with a larger --max-cpus, or "
 			  "use 'hotcpu stress', which does",
 			  s->vm.cfg.name, n, n == 1 ? "" : "s",
-			  LAUNCH_TCG_BUDGET(&s->vm), left,
+			  VM_TCG_VCPU_LIMIT(&s->vm), left,
 			  left == 1 ? "is" : "are");
 }
 
@@ -76,7 +77,7 @@ int session__apply(struct session *s, int add, struct cpu_slot **slots,
 		if (r)
 			return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: %s",
 					  s->vm.cfg.name, s->q.error);
-		hotplug__print(stdout, &res);
+		report__step(stdout, &res);
 		fflush(stdout);
 		if (res.outcome != HP_OK) {
 			fprintf(stderr, "hotcpu: VM %s: %s %s failed: %s\n",
@@ -87,7 +88,7 @@ int session__apply(struct session *s, int add, struct cpu_slot **slots,
 				fprintf(stderr, "hotcpu: logs in %s (serial.log, "
 					"qemu.log, events.jsonl, "
 					"debugcon.log)\n", s->vm.dir);
-			return hotplug__exit_code(res.outcome);
+			return report__exit_code(res.outcome);
 		}
 	}
 	return HOTCPU_EXIT_OK;

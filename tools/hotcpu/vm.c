@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,4 +343,21 @@ int vm__set_vcpus_created(const struct vm *vm, unsigned int n)
 	VM_PATH(vm, "vcpus-created", path);
 	snprintf(text, sizeof(text), "%u\n", n);
 	return util__write_file(path, text, strlen(text));
+}
+
+int vm__tcg_vcpus_left(const struct vm *vm, int *left)
+{
+	unsigned int created;
+	int r;
+
+	*left = INT_MAX;
+	if (strcmp(vm->accel, "tcg"))
+		return 0;
+	r = vm__vcpus_created(vm, &created);
+	if (r)
+		return r;
+	*left = (int)VM_TCG_VCPU_LIMIT(vm) - (int)created;
+	if (*left < 0)
+		*left = 0;
+	return 0;
 }

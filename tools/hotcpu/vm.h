@@ -71,9 +71,17 @@ void vm__unlock(struct vm *vm);
 int vm__open(const char *name, struct vm *vm, struct qmp *q);
 void vm__close(struct vm *vm, struct qmp *q);
 
-/* vCPUs QEMU created over the VM's life (TCG never frees their
- * contexts, see launch.h). */
+/* vCPUs QEMU created over the VM's life. */
 int vm__vcpus_created(const struct vm *vm, unsigned int *n);
 int vm__set_vcpus_created(const struct vm *vm, unsigned int n);
+
+/* QEMU 10.0 under multi-threaded TCG gives every vCPU thread a TCG
+ * context and an unplugged vCPU never returns it: the VM aborts
+ * ("tcg_register_thread: assertion failed: (n < tcg_max_ctxs)") when a
+ * vCPU is created past max_cpus contexts over its life. */
+#define VM_TCG_VCPU_LIMIT(vm) ((vm)->cfg.max_cpus)
+/* vCPUs that can still be created before QEMU's TCG aborts; INT_MAX
+ * under KVM. */
+int vm__tcg_vcpus_left(const struct vm *vm, int *left);
 
 #endif
