@@ -2,8 +2,8 @@
 # Integration tests for build/hotcpu against real QEMU (TCG): run, status,
 # plug, unplug, resize, stress, stop and list, asserting on what QEMU and
 # the guest report (QMP events, the guest's online CPUs) and on exit
-# codes. Two VMs boot on our firmware (one of them by a stress restart)
-# and one on SeaBIOS; steps reuse them. Prints TAP.
+# codes. Two VMs boot on our firmware (one of them by a stress restart),
+# one on SeaBIOS and one on OVMF with SMM; steps reuse them. Prints TAP.
 # Usage: tests/tools/cli.sh [BUILD_DIR]
 set -u
 build=${1:-build}
@@ -17,7 +17,7 @@ out=$rt/out
 err=$rt/err
 
 cleanup() {
-	for vm in t sea; do
+	for vm in t sea smi; do
 		"$hotcpu" stop --name "$vm" >/dev/null 2>&1
 	done
 	if [ "$failed" = 0 ]; then
@@ -102,6 +102,8 @@ check "... naming N" in_err "missing N"
 expect 2 "stress without --cycles is a usage error" -- stress
 check "... naming --cycles" in_err "missing --cycles"
 expect 2 "an unknown command is a usage error" -- frobnicate
+expect 2 "QEMU arguments need --" -- run stray
+check "... naming the argument" in_err "unexpected argument 'stray'"
 expect 6 "status of a VM that never ran" -- status --name nosuch
 check "... says how to start it" in_err "hotcpu run --name nosuch"
 expect 0 "help lists the exit codes" -- help
@@ -183,6 +185,17 @@ check "... QEMU has the vCPU, the guest does not run it" \
 	test "$(field sea '.cpus[1] | [.present, .online] | join(",")')" = "true,false"
 expect 0 "unplug the refused CPU" -- unplug --name sea --id cpu1
 expect 0 "stop the SeaBIOS VM" -- stop --name sea
+
+# QEMU's own refusal: OVMF with SMM negotiates SMI broadcast, and this
+# machine does not offer CPU hotplug with SMI.
+expect 0 "run --firmware ovmf-smm -- (QEMU arguments)" -- run --name smi \
+	--firmware ovmf-smm --detach -- -global ICH9-LPC.x-smi-cpu-hotplug=off \
+	-global ICH9-LPC.x-smi-cpu-hotunplug=off
+expect 3 "plug that QEMU refuses" -- plug --name smi
+check "... reported with QEMU's words" \
+	in_out "QEMU refused device_add: GenericError: cpu hotplug with SMI wasn't enabled by firmware"
+check "... the VM runs on with 1 CPU" test "$(field smi .present)" = 1
+expect 0 "stop the OVMF VM" -- stop --name smi
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -194,9 +194,19 @@ static int parse(int argc, char **argv, struct vm_config *c, int *detach,
 			return opts__bad_option(CMD, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return opts__usage(CMD, "unexpected argument '%s'",
-				   argv[optind]);
+	/* getopt stops at "--": the rest goes to QEMU. */
+	if (optind < argc && strcmp(argv[optind - 1], "--"))
+		return opts__usage(CMD, "unexpected argument '%s' (QEMU "
+				   "arguments go after --)", argv[optind]);
+	for (; optind < argc; optind++) {
+		if (c->n_extra == VM_EXTRA_MAX ||
+		    strlen(argv[optind]) >= sizeof(c->extra[0]))
+			return opts__usage(CMD, "too many or too long QEMU "
+					   "arguments after -- (at most %d of "
+					   "%zu bytes)", VM_EXTRA_MAX,
+					   sizeof(c->extra[0]) - 1);
+		strcpy(c->extra[c->n_extra++], argv[optind]);
+	}
 	if (c->cpus > c->max_cpus)
 		return opts__usage(CMD, "--cpus %u is more than --max-cpus %u",
 				   c->cpus, c->max_cpus);

@@ -15,7 +15,7 @@ static const struct help helps[] = {
 	  "hotcpu run [--name NAME] [--firmware hotcpu|seabios|ovmf|ovmf-smm|PATH]\n"
 	  "           [--smm on|off|auto] [--cpus N] [--max-cpus M] [--memory SIZE]\n"
 	  "           [--kernel K --initrd I --append A] [--accel auto|kvm|tcg]\n"
-	  "           [--detach] [--timeout SECONDS]\n"
+	  "           [--detach] [--timeout SECONDS] [-- QEMU ARGS...]\n"
 	  "  Starts QEMU (q35) with a QMP socket, serial log and debugcon log in the\n"
 	  "  VM's runtime directory. Defaults: --name hotcpu, --firmware hotcpu (our\n"
 	  "  firmware), --cpus 1, --max-cpus 4, --memory 512M, the bundled guest\n"
@@ -24,7 +24,8 @@ static const struct help helps[] = {
 	  "  it, else TCG. --smm auto leaves QEMU's default (on under TCG);\n"
 	  "  ovmf-smm needs it on. In the foreground the guest console goes to\n"
 	  "  stdout until QEMU exits (Ctrl-C quits QEMU); --detach returns once\n"
-	  "  the guest is up (--timeout, default 120 s).\n" },
+	  "  the guest is up (--timeout, default 120 s). Arguments after --\n"
+	  "  are appended to QEMU's command line.\n" },
 	{ "status",
 	  "hotcpu status [--name NAME] [--json]\n"
 	  "  Possible, present and online vCPUs with socket/core/thread and APIC\n"

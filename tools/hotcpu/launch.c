@@ -161,6 +161,8 @@ int launch__argv(const struct vm *vm, struct strv *argv)
 	VM_PATH(vm, "events.sock", path);
 	r = r ?: util__strv_add(argv, "-qmp");
 	r = r ?: util__strv_add(argv, "unix:%s,server=on,wait=off", path);
+	for (unsigned int i = 0; !r && i < c->n_extra; i++)
+		r = util__strv_add(argv, "%s", c->extra[i]);
 	return r;
 }
 

@@ -131,7 +131,7 @@ int vm__save(const struct vm *vm)
 {
 	const struct vm_config *c = &vm->cfg;
 	char path[PATH_MAX + 16], *text;
-	json_t *j;
+	json_t *j, *extra;
 	int r;
 
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s, s:s, "
@@ -146,6 +146,10 @@ int vm__save(const struct vm *vm)
 		      "qemu-version", vm->qemu_version);
 	if (!j)
 		return -ENOMEM;
+	extra = json_array();
+	for (unsigned int i = 0; i < c->n_extra; i++)
+		json_array_append_new(extra, json_string(c->extra[i]));
+	json_object_set_new(j, "qemu-extra", extra);
 	text = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
 	json_decref(j);
 	if (!text)
@@ -193,6 +197,16 @@ int vm__load(const char *name, struct vm *vm)
 	COPY_STR(c->initrd, j, "initrd");
 	COPY_STR(c->append, j, "append");
 	c->agent = json_is_true(json_object_get(j, "agent"));
+	{
+		json_t *extra = json_object_get(j, "qemu-extra"), *e;
+		size_t i;
+
+		json_array_foreach(extra, i, e)
+			if (c->n_extra < VM_EXTRA_MAX)
+				snprintf(c->extra[c->n_extra++],
+					 sizeof(c->extra[0]), "%s",
+					 json_string_value(e) ?: "");
+	}
 	COPY_STR(vm->accel, j, "accel");
 	COPY_STR(vm->cpu_model, j, "cpu-model");
 	COPY_STR(vm->accel_why, j, "accel-why");

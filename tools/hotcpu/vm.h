@@ -9,6 +9,7 @@
 
 #define VM_NAME_MAX	48
 #define VM_MAX_CPUS	255	/* q35 without an IOMMU and x2APIC IDs */
+#define VM_EXTRA_MAX	16
 
 /* What `hotcpu run` was asked for. */
 struct vm_config {
@@ -22,6 +23,9 @@ struct vm_config {
 	char append[2048];
 	/* The bundled guest prints GUEST-CPUS-ONLINE on its console. */
 	int agent;
+	/* Arguments after `--`, appended to QEMU's command line. */
+	char extra[VM_EXTRA_MAX][256];
+	unsigned int n_extra;
 };
 
 struct vm {
