@@ -1,0 +1,107 @@
+/* Collecting and validating hotplug events. The register block is QEMU's
+ * and trusted to follow its spec, but a broken or hostile device model
+ * must never make SMM admit a CPU twice, eject the BSP or loop. */
+#include "cpuhp_plan.h"
+#include "debug.h"
+#include "hw/cpuhp.h"
+
+#define refuse(plan, sel, fmt, ...)                                          \
+	do {                                                                 \
+		dprintf(DBG_ERR, "smm: selector %u: " fmt "; refused\n",     \
+			(unsigned)(sel), ##__VA_ARGS__);                     \
+		(plan)->nr_refused++;                                        \
+	} while (0)
+
+static int id_ok(struct cpuhp *c, const struct smm_slot *slots, uint32_t sel,
+		 struct cpuhp_plan *plan)
+{
+	uint32_t id;
+
+	if (cpuhp_apic_id(c, sel, &id)) {
+		refuse(plan, sel, "GET_CPU_ID has a nonzero upper half");
+		return 0;
+	}
+	if (id != slots[sel].apic_id) {
+		refuse(plan, sel, "GET_CPU_ID says APIC ID 0x%x, boot said 0x%x",
+		       id, slots[sel].apic_id);
+		return 0;
+	}
+	for (uint32_t i = 0; i < c->nr; i++) {
+		if (i != sel && slots[i].apic_id == id &&
+		    slots[i].state != SLOT_ABSENT) {
+			refuse(plan, sel, "APIC ID 0x%x is already admitted "
+			       "in slot %u", id, i);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void consider(struct cpuhp *c, const struct smm_slot *slots,
+		     uint32_t bsp_slot, uint32_t max_add, uint32_t sel,
+		     uint8_t st, struct cpuhp_plan *plan)
+{
+	const struct smm_slot *s = &slots[sel];
+
+	if (st & CPUHP_STAT_INSERT) {
+		if (st & CPUHP_STAT_FW_REMOVE) {
+			refuse(plan, sel, "insert event during an eject");
+			return;
+		}
+		if (!(st & CPUHP_STAT_ENABLED)) {
+			refuse(plan, sel, "insert event for an absent CPU");
+			return;
+		}
+		if (s->state != SLOT_ABSENT) {
+			refuse(plan, sel, "APIC ID 0x%x is already admitted",
+			       s->apic_id);
+			return;
+		}
+		if (plan->nr_add >= max_add) {
+			refuse(plan, sel, "more than %u new CPUs", max_add);
+			return;
+		}
+		if (id_ok(c, slots, sel, plan))
+			plan->add[plan->nr_add++] = sel;
+		return;
+	}
+	if (st & CPUHP_STAT_FW_REMOVE) {
+		if (sel == bsp_slot) {
+			refuse(plan, sel, "the BSP is never ejected");
+			return;
+		}
+		if (!(st & CPUHP_STAT_ENABLED) || s->state != SLOT_RELOCATED) {
+			refuse(plan, sel, "eject of a CPU that is not present "
+			       "and relocated (state %u)", s->state);
+			return;
+		}
+		if (id_ok(c, slots, sel, plan))
+			plan->eject[plan->nr_eject++] = sel;
+	}
+	/* A bare remove event is the OS's own business (its _EJ0 follows
+	 * with fw-remove). */
+}
+
+int cpuhp_collect(struct cpuhp *c, const struct smm_slot *slots,
+		  uint32_t bsp_slot, uint32_t max_add,
+		  struct cpuhp_plan *plan)
+{
+	uint32_t from = 0, sel;
+	int r;
+
+	plan->nr_add = plan->nr_eject = plan->nr_refused = 0;
+	if (max_add > SMM_MAX_CPUS)
+		max_add = SMM_MAX_CPUS;
+	/* Each iteration moves from forward, so at most nr scans. */
+	while ((r = cpuhp_next_event(c, from, &sel)) == 0) {
+		consider(c, slots, bsp_slot, max_add, sel,
+			 cpuhp_status(c, sel), plan);
+		from = sel + 1;
+	}
+	if (r < 0) {
+		refuse(plan, sel, "GET_NEXT_CPU_WITH_EVENT answered a "
+		       "selector past the %u possible CPUs", c->nr);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* The platform interface the hotplug decision logic is written against:
+ * firmware/smm/hw.c implements it on the hardware, the unit tests on a
+ * fake register block, the platform model on its simulated devices. */
+#ifndef FW_PLATFORM_H
+#define FW_PLATFORM_H
+
+#include <stdint.h>
+
+struct platform {
+	void *ctx;
+	uint32_t (*io_read)(void *ctx, uint16_t port, unsigned size);
+	void (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t v);
+	/* Directed SMI to a local APIC ID; -1 if it cannot be sent. */
+	int (*send_smi)(void *ctx, uint32_t apic_id);
+	uint64_t (*now_us)(void *ctx);
+	/* Called in every wait loop: pause on hardware, a scheduling point
+	 * in the model. */
+	void (*relax)(void *ctx);
+};
+
+#endif
