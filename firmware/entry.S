@@ -112,6 +112,15 @@ no_long_mode:
 4:	hlt
 	jmp 4b
 
+	/* Parking place for CPUs that left SMM in the reset state
+	 * (first_smi.S): read-only flash the OS cannot rewrite. Interrupts
+	 * stay off; INIT and SIPI still work. */
+	.globl rom_hlt_loop
+rom_hlt_loop:
+	cli
+	hlt
+	jmp rom_hlt_loop
+
 msg_no_lm:
 	.asciz "hotcpu: PANIC start32: the CPU has no long mode\nhotcpu: halted\n"
 

@@ -6,6 +6,12 @@
 #include "io.h"
 #include "lib.h"
 
+#ifdef SMM_MODULE
+#define EXCEPTION_WHERE "in SMM: "
+#else
+#define EXCEPTION_WHERE ""
+#endif
+
 struct idt_gate {
 	uint16_t off_lo;
 	uint16_t sel;
@@ -25,11 +31,16 @@ extern const char exception_stubs[];
 /* The IDT must outlive this function: the CPU reads it on each fault. */
 static struct idt_gate idt[NR_EXCEPTIONS] __attribute__((aligned(16)));
 
-static const char *const names[NR_EXCEPTIONS] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
-	"#DF", "?",   "#TS", "#NP", "#SS", "#GP", "#PF", "?",
-	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
-};
+/* Mnemonics packed in one string, 4 bytes each: no pointer table, so the
+ * SMM module (position independent, never relocated) can share this. */
+static const char names[] = "#DE\0#DB\0NMI\0#BP\0#OF\0#BR\0#UD\0#NM\0"
+			    "#DF\0?\0\0\0#TS\0#NP\0#SS\0#GP\0#PF\0?\0\0\0"
+			    "#MF\0#AC\0#MC\0#XM\0#VE\0#CP\0";
+
+static const char *exception_name(uint64_t vector)
+{
+	return vector < sizeof(names) / 4 ? names + 4 * vector : "?";
+}
 
 void exception_setup(void)
 {
@@ -55,10 +66,10 @@ void handle_exception(struct exception_frame *f)
 	uint64_t cr2;
 
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	panic("CPU exception %llu (%s), error 0x%llx at rip 0x%llx, "
-	      "rsp 0x%llx, cr2 0x%llx\n", (unsigned long long)f->vector,
-	      f->vector < NR_EXCEPTIONS && names[f->vector] ?
-		      names[f->vector] : "?",
+	panic("%sCPU exception %llu (%s), error 0x%llx at rip 0x%llx, "
+	      "rsp 0x%llx, cr2 0x%llx\n", EXCEPTION_WHERE,
+	      (unsigned long long)f->vector,
+	      exception_name(f->vector),
 	      (unsigned long long)f->error, (unsigned long long)f->rip,
 	      (unsigned long long)f->rsp, (unsigned long long)cr2);
 }

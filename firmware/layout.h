@@ -13,6 +13,7 @@
 #define CMDLINE_ADDR		0x11000		/* up to CMDLINE_MAX bytes */
 #define CMDLINE_MAX		0xf000
 
+#define AP_TRAMPOLINE		0x20000		/* boot-time AP start page */
 #define FW_RAM_BASE		0x50000		/* firmware code, data, bss */
 #define FW_RAM_END		0x9f000
 

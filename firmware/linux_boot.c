@@ -47,6 +47,7 @@ void linux_boot(void)
 
 	fw_cfg_read(FW_CFG_KERNEL_DATA, 0, phys_ptr(img.kernel_addr),
 		    kernel_size);
+	dprintf(DBG_VERBOSE, "linux: kernel loaded\n");
 	if (img.initrd_size)
 		fw_cfg_read(FW_CFG_INITRD_DATA, 0, phys_ptr(img.initrd_addr),
 			    img.initrd_size);

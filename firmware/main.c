@@ -6,6 +6,7 @@
 #include "mtrr.h"
 #include "pci.h"
 #include "q35.h"
+#include "smm_setup.h"
 
 void main(void);
 
@@ -16,6 +17,7 @@ void main(void)
 	e820_setup();
 	mtrr_setup();
 	pci_setup();
+	smm_setup();
 	acpi_setup();
 	linux_boot();
 }

@@ -9,11 +9,16 @@ static uint16_t pm_tmr_port;
 /* Extension of the 24-bit counter to 64 bits. */
 static uint64_t pm_ticks_high;
 static uint32_t pm_last;
+/* TSC and guest time at timer_init(): one end of the TSC rate. */
+static uint64_t tsc_init, us_init;
 
 void timer_init(uint16_t pmbase)
 {
 	pm_tmr_port = pmbase + ICH9_PM1_TMR;
 	pm_last = inl(pm_tmr_port) & ICH9_PM_TIMER_MASK;
+	pm_ticks_high = 0;
+	tsc_init = rdtsc();
+	us_init = timer_us();
 }
 
 static uint64_t timer_ticks(void)
@@ -32,6 +37,18 @@ static uint64_t timer_ticks(void)
 uint64_t timer_us(void)
 {
 	return timer_ticks() * 1000000ull / ICH9_PM_TIMER_HZ;
+}
+
+uint64_t timer_tsc_rate(uint64_t *tsc, uint64_t *us)
+{
+	uint64_t rate;
+
+	*us = timer_us();
+	*tsc = rdtsc();
+	/* A few milliseconds of boot give a rate good to a fraction of a
+	 * percent, plenty for timeouts and log stamps. */
+	rate = (*tsc - tsc_init) / (*us > us_init ? *us - us_init : 1);
+	return rate ? rate : 1;
 }
 
 void timer_udelay(uint32_t us)

@@ -12,6 +12,11 @@ void timer_init(uint16_t pmbase);
  * for the 64-bit extension to hold, which the boot path does. */
 uint64_t timer_us(void);
 
+/* TSC ticks per microsecond, measured against the PM timer since
+ * timer_init(); the SMM module keeps time with it. Sets *tsc and *us to
+ * one simultaneous reading. */
+uint64_t timer_tsc_rate(uint64_t *tsc, uint64_t *us);
+
 /* Busy-waits; used only for bounded hardware timeouts. */
 void timer_udelay(uint32_t us);
 

@@ -30,7 +30,7 @@ static int teardown(void **state)
 static const char *const phases[] = {
 	"] hotcpu firmware\n", "] q35: ",     "] fw_cfg: ",
 	"] e820: ",	       "] mtrr: ",    "] pci: ",
-	"] table-loader: ",    "] acpi: ",    "] linux: 6.12",
+	"] smm: CPU hotplug on: features 0x7", "] table-loader: ",    "] acpi: ",    "] linux: 6.12",
 	"] linux: entering the 64-bit entry point",
 };
 

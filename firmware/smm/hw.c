@@ -1,0 +1,92 @@
+/* The platform interface on real (virtual) hardware, for SMM. Nothing
+ * the OS controls is trusted: the local APIC is used only at the base
+ * recorded at boot, or through x2APIC MSRs. */
+#include "hw/apic.h"
+#include "hw/x86.h"
+#include "io.h"
+#include "smm_layout.h"
+#include "smm_session.h"
+
+void smm_hw_platform(struct platform *p, struct smm_state *st);
+
+static uint32_t hw_io_read(void *ctx, uint16_t port, unsigned size)
+{
+	(void)ctx;
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static void hw_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)ctx;
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
+
+static void xapic_wait_idle(uint64_t base)
+{
+	for (int i = 0; i < 100000; i++) {
+		if (!(mmio_readl(base + LAPIC_ICR_LO) & ICR_DELIVERY_PENDING))
+			return;
+		cpu_relax();
+	}
+}
+
+static int hw_send_smi(void *ctx, uint32_t apic_id)
+{
+	struct smm_state *st = ctx;
+	uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+	uint64_t base = apic_base & ~0xfffull;
+	uint32_t saved_hi;
+
+	if (!(apic_base & MSR_APIC_BASE_EN))
+		return -1;
+	if (apic_base & MSR_APIC_BASE_EXTD) {
+		wrmsr(X2APIC_MSR_ICR,
+		      (uint64_t)apic_id << 32 | ICR_DM_SMI);
+		return 0;
+	}
+	/* An OS-moved xAPIC could point the ICR writes into SMRAM. */
+	if (base != st->xapic_base || apic_id > 0xff)
+		return -1;
+	/* The OS may have been interrupted between its own ICR_HI and
+	 * ICR_LO writes: put its destination back afterwards. */
+	saved_hi = mmio_readl(base + LAPIC_ICR_HI);
+	xapic_wait_idle(base);
+	mmio_writel(base + LAPIC_ICR_HI, apic_id << LAPIC_ID_SHIFT);
+	mmio_writel(base + LAPIC_ICR_LO, ICR_DM_SMI);
+	xapic_wait_idle(base);
+	mmio_writel(base + LAPIC_ICR_HI, saved_hi);
+	return 0;
+}
+
+static uint64_t hw_now_us(void *ctx)
+{
+	struct smm_state *st = ctx;
+
+	return (rdtsc() - st->tsc_at_t0) / st->tsc_per_us + st->t0_us;
+}
+
+static void hw_relax(void *ctx)
+{
+	(void)ctx;
+	cpu_relax();
+}
+
+void smm_hw_platform(struct platform *p, struct smm_state *st)
+{
+	p->ctx = st;
+	p->io_read = hw_io_read;
+	p->io_write = hw_io_write;
+	p->send_smi = hw_send_smi;
+	p->now_us = hw_now_us;
+	p->relax = hw_relax;
+}
+
+void smm_park(void)
+{
+	cpu_halt_forever();
+}
