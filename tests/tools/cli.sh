@@ -109,9 +109,9 @@ check "... says how to start it" in_err "hotcpu run --name nosuch"
 expect 0 "help lists the exit codes" -- help
 check "... all of them" in_out "8  lost"
 
-# VM t: our firmware, -smp 1,maxcpus=4.
+# VM t: our firmware, -smp 1,maxcpus=4, TCG (whose vCPU budget is tested).
 expect 0 "run --detach boots the bundled guest on our firmware" -- \
-	run --name t --detach
+	run --name t --accel tcg --detach
 check "... its QMP socket, serial and debugcon logs exist" \
 	test -S "$rt/t/qmp.sock" -a -s "$rt/t/serial.log" -a -e "$rt/t/debugcon.log"
 expect 0 "list" -- list
@@ -177,7 +177,9 @@ check "... no longer shows VM t" eval '! in_out "^t "'
 expect 6 "status of a stopped VM" -- status --name t
 
 # SeaBIOS: Linux refuses the CPU (QEMU's MADT), and says so on the console.
-expect 0 "run --firmware seabios" -- run --name sea --firmware seabios --detach
+# Under TCG only: with KVM the guest sees a hypervisor and accepts it.
+expect 0 "run --firmware seabios" -- run --name sea --firmware seabios \
+	--accel tcg --detach
 expect 4 "plug on SeaBIOS: the guest refuses" -- plug --name sea
 check "... reported as the guest's refusal" \
 	in_out "the guest refused the CPU: \"ACPI: Unable to map lapic"
@@ -196,6 +198,8 @@ check "... reported with QEMU's words" \
 	in_out "QEMU refused device_add: GenericError: cpu hotplug with SMI wasn't enabled by firmware"
 check "... the VM runs on with 1 CPU" test "$(field smi .present)" = 1
 expect 0 "stop the OVMF VM" -- stop --name smi
+check "--accel auto ran the KVM probe and recorded its verdict" \
+	test "$(jq -r '.ok | type' "$rt/kvm-probe.json")" = boolean
 
 echo "1..$n"
 [ "$failed" = 0 ]
