@@ -69,7 +69,8 @@ static int load(const char *path, const char *sig, uint8_t **out,
 	}
 	n = fread(buf, 1, 65536, f);
 	fclose(f);
-	if (n < HDR_SIZE || memcmp(buf, sig, 4) || get32(buf + HDR_LENGTH) != n) {
+	if (n < HDR_SIZE || memcmp(buf, sig, 4) ||
+	    get32(buf + HDR_LENGTH) != n) {
 		fprintf(stderr, "acpi63: %s is not a whole %s table\n", path,
 			sig);
 		free(buf);
@@ -111,8 +112,9 @@ static int upgrade_madt(uint8_t *t, size_t len)
 
 	while (off + 2 <= len) {
 		uint8_t type = t[off], elen = t[off + 1];
-		size_t flags = type == MADT_LAPIC ? 4 : type == MADT_X2APIC ? 8 :
-						    0;
+		/* Offset of the flags in the entries that have them. */
+		size_t flags = type == MADT_LAPIC ? 4 :
+			       type == MADT_X2APIC ? 8 : 0;
 
 		if (elen < 2 || off + elen > len)
 			return -1;

@@ -45,9 +45,9 @@ static void cache_key(const struct vm *vm, char *buf, size_t size)
 	util__read_file("/proc/sys/kernel/random/boot_id", &boot_id, NULL);
 	if (boot_id)
 		boot_id[strcspn(boot_id, "\n")] = '\0';
-	snprintf(buf, size, "qemu %s, firmware %.300s, kernel %.300s, host boot %s",
-		 vm->qemu_version, vm->cfg.firmware, vm->cfg.kernel,
-		 boot_id ?: "?");
+	snprintf(buf, size, "qemu %s, firmware %.300s, kernel %.300s, "
+		 "host boot %s", vm->qemu_version, vm->cfg.firmware,
+		 vm->cfg.kernel, boot_id ?: "?");
 	free(boot_id);
 }
 

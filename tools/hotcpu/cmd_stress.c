@@ -51,9 +51,11 @@ static void progress(struct stress *st, int final)
 
 	if (!tty && (final ? !(st->done % every) : st->done % every))
 		return;
-	fprintf(stderr, "%sstress: cycle %lu/%lu  add p50 %.1f ms  remove "
-		"p50 %.1f ms  failures %d%s", tty ? "\r\033[K" : "", st->done,
-		st->cycles, samples__p50(&st->add), samples__p50(&st->remove), st->failed,
+	fprintf(stderr,
+		"%sstress: cycle %lu/%lu  add p50 %.1f ms  remove "
+		"p50 %.1f ms  failures %d%s",
+		tty ? "\r\033[K" : "", st->done, st->cycles,
+		samples__p50(&st->add), samples__p50(&st->remove), st->failed,
 		tty && !final ? "" : "\n");
 }
 
@@ -237,12 +239,14 @@ static void report(struct stress *st)
 	if (st->json) {
 		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:s, "
 				      "s:s, s:o, s:o, s:s}",
-			"name", st->name, "cycles-requested",
-			(json_int_t)st->cycles, "cycles", (json_int_t)st->done,
+			"name", st->name,
+			"cycles-requested", (json_int_t)st->cycles,
+			"cycles", (json_int_t)st->done,
 			"cpus-per-cycle", (json_int_t)st->cpus,
 			"failures", st->failed, "restarts", st->restarts,
-			"accel", st->s.vm.accel, "firmware",
-			st->s.vm.cfg.firmware, "add-ms", samples__json(&st->add),
+			"accel", st->s.vm.accel,
+			"firmware", st->s.vm.cfg.firmware,
+			"add-ms", samples__json(&st->add),
 			"remove-ms", samples__json(&st->remove),
 			"logs", st->s.vm.dir);
 

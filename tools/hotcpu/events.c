@@ -54,7 +54,7 @@ int events__last_ost(const struct vm *vm, json_t **by_slot)
 		return r;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		json_t *ev = json_loads(line, 0, NULL), *info;
+		json_t *ev = json_loads(line, 0, NULL), *info, *last;
 		const char *slot;
 
 		if (!ev || strcmp(json_string_value(json_object_get(ev,
@@ -65,11 +65,13 @@ int events__last_ost(const struct vm *vm, json_t **by_slot)
 		if (!slot || strcmp(json_string_value(json_object_get(info,
 					"slot-type")) ?: "", "CPU"))
 			goto next;
-		json_object_set_new(*by_slot, slot, json_pack("{s:O, s:O, s:O, s:O}",
+		last = json_pack("{s:O, s:O, s:O, s:O}",
 			"source", json_object_get(info, "source"),
 			"status", json_object_get(info, "status"),
-			"device", json_object_get(info, "device") ?: json_null(),
-			"t", json_object_get(ev, "t") ?: json_null()));
+			"device",
+			json_object_get(info, "device") ?: json_null(),
+			"t", json_object_get(ev, "t") ?: json_null());
+		json_object_set_new(*by_slot, slot, last);
 next:
 		json_decref(ev);
 	}

@@ -77,8 +77,10 @@ static void take_event(struct hp_result *r, json_t *ev, double t0)
 		return;
 	if (!strcmp(name, "ACPI_DEVICE_OST")) {
 		json_t *info = json_object_get(data, "info");
-		int source = json_integer_value(json_object_get(info, "source"));
-		int status = json_integer_value(json_object_get(info, "status"));
+		int source, status;
+
+		source = json_integer_value(json_object_get(info, "source"));
+		status = json_integer_value(json_object_get(info, "status"));
 
 		if (!cpu_matches(r, info))
 			return;
@@ -288,7 +290,8 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 	}
 	args = json_pack("{s:s, s:s}", "driver", slot->type, "id", r->slot.id);
 	if (slot->socket >= 0)
-		json_object_set_new(args, "socket-id", json_integer(slot->socket));
+		json_object_set_new(args, "socket-id",
+				    json_integer(slot->socket));
 	if (slot->die >= 0)
 		json_object_set_new(args, "die-id", json_integer(slot->die));
 	if (slot->module >= 0)
@@ -297,7 +300,8 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 	if (slot->core >= 0)
 		json_object_set_new(args, "core-id", json_integer(slot->core));
 	if (slot->thread >= 0)
-		json_object_set_new(args, "thread-id", json_integer(slot->thread));
+		json_object_set_new(args, "thread-id",
+				    json_integer(slot->thread));
 	guest__poll(&h->con);
 	t0 = util__now_ms();
 	err = qmp__execute(h->q, "device_add", args, NULL, 10000);

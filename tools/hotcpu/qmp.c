@@ -156,7 +156,8 @@ static int qmp_send(struct qmp *q, const char *data, size_t len,
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
-			return qmp_fail(q, errno == EPIPE ? -ECONNRESET : -errno,
+			return qmp_fail(q,
+					errno == EPIPE ? -ECONNRESET : -errno,
 					"QMP connection closed");
 		data += n;
 		len -= n;
@@ -176,9 +177,12 @@ static int qmp_take_reply(struct qmp *q, unsigned int id, json_t **ret)
 	}
 	err = json_object_get(reply, "error");
 	if (err) {
+		const char *class, *desc;
+
+		class = json_string_value(json_object_get(err, "class"));
+		desc = json_string_value(json_object_get(err, "desc"));
 		snprintf(q->error, sizeof(q->error), "%s: %s",
-			 json_string_value(json_object_get(err, "class")) ?: "Error",
-			 json_string_value(json_object_get(err, "desc")) ?: "");
+			 class ?: "Error", desc ?: "");
 		json_decref(reply);
 		return -EREMOTEIO;
 	}

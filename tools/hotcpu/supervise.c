@@ -141,8 +141,8 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 	qmp__close(&q);
 	describe_exit(status, how, sizeof(how));
 	{
-		json_t *ev = json_pack("{s:s, s:s}", "event", "HOTCPU_QEMU_EXIT",
-				       "how", how);
+		json_t *ev = json_pack("{s:s, s:s}", "event",
+				       "HOTCPU_QEMU_EXIT", "how", how);
 
 		events__append(vm, ev);
 		json_decref(ev);
