@@ -104,7 +104,8 @@ struct smm_state {
 	uint32_t boot_done;	/* set once the OS may run */
 	/* Rendezvous session number: odd while the monarch holds one. */
 	uint32_t session;
-	uint32_t pad;
+	/* Session whose exit phase began: ejects marked, the rest wait. */
+	uint32_t exit;
 	struct smm_stats stats;
 	struct smm_admit admit[SMM_MAX_CPUS];
 	struct smm_slot slots[SMM_MAX_CPUS];

@@ -2,11 +2,14 @@
  *
  * Sessions: the monarch (the BSP, never ejected) opens session s (odd)
  * when it enters, waits a bounded time for every relocated CPU to report
- * arrived == s (re-sending the SMI to stragglers, thread 004), does the
- * hotplug work, then closes it (s + 1), which lets the APs leave. A CPU
- * marked for eject parks instead and the monarch ejects it once parked.
- * All waits are bounded except an AP's wait for the close, which only
- * depends on the monarch's own bounded work. */
+ * arrived == s (re-sending the SMI to stragglers, thread 004) and does
+ * the hotplug work. It then starts the exit phase (exit = s): a CPU
+ * marked for eject parks, the monarch ejects it, and only then closes
+ * the session (s + 1) and lets the other APs leave. No CPU returns to
+ * the OS before the ejects are done: the CPU that ran the OS's _EJ0 must
+ * see the CPU gone when it evaluates _STA next (edk2 121af960e2, "delay
+ * SMM exit"). All waits are bounded except the APs' waits for the exit
+ * and the close, which depend only on the monarch's bounded work. */
 #include "cpuhp.h"
 #include "cpuhp_plan.h"
 #include "debug.h"
@@ -210,11 +213,13 @@ static void monarch(const struct smm_ctx *c)
 					"in SMM; not ejected\n", plan.eject[i]);
 		}
 	}
-	/* Release: closes the session. Every eject mark above is visible
-	 * to an AP that sees the close (smm_ap's acquire). */
-	store_release(&st->session, s + 1);
+	/* Release: every eject mark above is visible to an AP that sees
+	 * the exit phase (acquire in ap()). */
+	store_release(&st->exit, s);
 	if (plan.nr_eject)
 		eject(c, &hp, &plan, s);
+	/* Release: closes the session; the APs may RSM. */
+	store_release(&st->session, s + 1);
 }
 
 static void ap(const struct smm_ctx *c, uint32_t slot)
@@ -234,14 +239,17 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	me->missed = 0;
 	/* Release: pairs with wait_arrivals()'s acquire. */
 	store_release(&me->arrived, s);
-	/* Acquire: pairs with the monarch's close; eject marks follow. */
-	while (load_acquire(&st->session) == s)
+	/* Acquire: pairs with the monarch's start of the exit phase; its
+	 * eject marks are visible after this. */
+	while (load_acquire(&st->exit) != s)
 		c->p->relax(c->p->ctx);
 	if (me->eject == s) {
 		/* Release: the monarch ejects only after seeing this. */
 		store_release(&me->parked, s);
 		smm_park();
 	}
+	while (load_acquire(&st->session) == s)
+		c->p->relax(c->p->ctx);
 }
 
 void smm_session(const struct smm_ctx *c, uint32_t slot)
