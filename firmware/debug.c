@@ -29,12 +29,43 @@ static void debugcon_write(const char *s)
 	}
 }
 
+#ifdef SMM_MODULE
+/* CPUs in SMM print at once (the monarch and a relocating CPU): one line
+ * at a time. Bounded, so a CPU that faulted holding it cannot silence the
+ * others for good. */
+static uint32_t print_lock;
+
+static void lock_print(void)
+{
+	for (int i = 0; i < 1000000; i++) {
+		if (!__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
+			return;
+		cpu_relax();
+	}
+}
+
+static void unlock_print(void)
+{
+	__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
+}
+#else
+static void lock_print(void)
+{
+}
+
+static void unlock_print(void)
+{
+}
+#endif
+
 static void vdprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
 
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	lock_print();
 	debugcon_write(buf);
+	unlock_print();
 }
 
 void dprintf(int level, const char *fmt, ...)
