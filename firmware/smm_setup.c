@@ -197,11 +197,19 @@ void smm_setup(void)
 			"without SMI negotiation): CPU hotplug without SMI\n");
 		return;
 	}
-	window = smram_default_smbase_supported();
 	ext_mb = smram_ext_tseg_mb();
 	mb = ext_mb ? ext_mb : 8;
 	plan.tseg_size = (uint64_t)mb << 20;
 	plan.tseg_base = e820_low_ram_top(&e820) - plan.tseg_size;
+	/* QEMU offers the SMI features even with smm=off; then nothing
+	 * can be protected and nothing must be negotiated, or QEMU would
+	 * refuse every CPU hot-add. */
+	if (!smram_tseg_works(plan.tseg_base, mb, ext_mb != 0)) {
+		dprintf(DBG_INFO, "smm: none (TSEG is plain RAM: smm=off): "
+			"CPU hotplug without SMI\n");
+		return;
+	}
+	window = smram_default_smbase_supported();
 	cpuhp_init(&hp, &boot_io, CPUHP_BASE_Q35);
 
 	/* Without each of these, a hot-added CPU could run before SMM
@@ -231,7 +239,8 @@ void smm_setup(void)
 			"device_add of CPUs (features 0x%llx of 0x%llx)\n", why,
 			(unsigned long long)negotiated,
 			(unsigned long long)supported);
-		smram_lock(mb, ext_mb != 0, false);
+		/* No SMM code: TSEG stays RAM, but locked off. */
+		smram_lock(0, false, false);
 		return;
 	}
 
