@@ -383,9 +383,15 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 						  r->ost_status));
 			goto out_log;
 		}
-		if (r->deleted_ms >= 0)
-			break;
 		now = util__now_ms();
+		/* The guest's final _OST (status 0, after the pending 0x84)
+		 * ends its eject: plugging the slot again before it races
+		 * the guest's _STA check ("Eject incomplete") and the new
+		 * CPU never comes online. A guest that never sends it gets
+		 * two seconds. */
+		if (r->deleted_ms >= 0 &&
+		    (r->ost_status == 0 || now - t0 > r->deleted_ms + 2000))
+			break;
 		if (now >= deadline) {
 			r->outcome = HP_TIMEOUT;
 			snprintf(r->why, sizeof(r->why), "no DEVICE_DELETED "
