@@ -7,7 +7,7 @@ GUEST_INITRD := $(GUEST)/initrd.img
 $(GUEST_KERNEL):
 	sh guest/build.sh kernel $(GUEST)
 
-$(GUEST_INITRD): guest/build.sh guest/init.sh guest/cpuwatch.c
+$(GUEST_INITRD): guest/build.sh guest/init.sh guest/cpuwatch.c guest/ioport.c guest/physmem.c
 	sh guest/build.sh initrd $(GUEST) $(CC)
 
 guest: $(GUEST_KERNEL) $(GUEST_INITRD)

@@ -45,6 +45,8 @@ if [ "$what" = initrd ]; then
 	rm -rf "$root" && mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
 	cp /bin/busybox "$root/bin/busybox"
 	$cc -O2 -static -Wall -Wextra -o "$root/bin/cpuwatch" "$srcdir/cpuwatch.c"
+	$cc -O2 -static -Wall -Wextra -o "$root/bin/ioport" "$srcdir/ioport.c"
+	$cc -O2 -static -Wall -Wextra -o "$root/bin/physmem" "$srcdir/physmem.c"
 	install -m 755 "$srcdir/init.sh" "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/initrd.img.tmp"
 	mv "$out/initrd.img.tmp" "$out/initrd.img"

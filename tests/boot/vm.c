@@ -30,7 +30,7 @@ static const char *or(const char *v, const char *def)
 int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 {
 	const char *argv[VM_MAX_ARGS];
-	char machine[128], mem[16], path[600], debugcon[600];
+	char machine[128], mem[16], path[600], debugcon[600], qmp[640];
 	int in[2], out[2], n = 0;
 	FILE *f;
 
@@ -83,6 +83,14 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	argv[n++] = debugcon;
 	argv[n++] = "-global";
 	argv[n++] = "isa-debugcon.iobase=0x402";
+	if (cfg->qmp) {
+		snprintf(vm->qmp_path, sizeof(vm->qmp_path), "%s/qmp.sock",
+			 vm->dir);
+		snprintf(qmp, sizeof(qmp), "unix:%s,server=on,wait=off",
+			 vm->qmp_path);
+		argv[n++] = "-qmp";
+		argv[n++] = qmp;
+	}
 	for (int i = 0; cfg->extra[i] && n < VM_MAX_ARGS - 1; i++)
 		argv[n++] = cfg->extra[i];
 	argv[n] = NULL;

@@ -22,6 +22,7 @@ struct vm_config {
 	unsigned mem_mb;	/* default 512 */
 	const char *extra[16];	/* more QEMU arguments */
 	const char *module_dir;	/* QEMU_MODULE_DIR for a side-by-side QEMU */
+	int qmp;		/* QMP socket at <dir>/qmp.sock */
 };
 
 struct vm {
@@ -31,6 +32,7 @@ struct vm {
 	char *serial;		/* everything the console printed */
 	size_t len, cap, mark;	/* searches start at mark */
 	long t0_ms;		/* CLOCK_MONOTONIC when QEMU was spawned */
+	char qmp_path[600];
 };
 
 /* Starts the VM; logs go to build/test-runs/<name>/ (serial.log,

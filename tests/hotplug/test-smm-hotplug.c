@@ -1,0 +1,350 @@
+/* SMM-protected CPU hotplug with real Linux under QEMU (TCG): hot-add,
+ * hot-remove, re-add, back-to-back adds, long add/remove loops, what the
+ * OS can see of SMRAM, junk from the OS, and SMI negotiation both ways. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hp.h"
+
+#define OP_MS 30000
+
+/* The test's VM; the teardown stops it even after a failed assertion. */
+static struct hp h;
+static char append[256];
+
+static int teardown(void **state)
+{
+	(void)state;
+	hp_shutdown(&h);
+	return 0;
+}
+
+/* lpj from the host clock, so a new CPU is not calibrated (1-4 s each
+ * under TCG); Debian's kernel runs at HZ=250. */
+static const char *guest_append(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	double mhz = 2000;
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+			break;
+	if (f)
+		fclose(f);
+	snprintf(append, sizeof(append), "console=ttyS0 panic=-1 lpj=%lu",
+		 (unsigned long)(mhz * 1e6 / 250));
+	return append;
+}
+
+static void boot(const char *name, const char *machine, const char *smp)
+{
+	struct vm_config cfg = { 0 };
+
+	cfg.machine = machine;
+	cfg.smp = smp;
+	cfg.append = guest_append();
+	if (hp_boot(&h, name, &cfg))
+		print_message("# boot failed; logs in %s\n", h.vm.dir);
+	assert_true(vm_running(&h.vm));
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void assert_firmware_clean(void)
+{
+	static const char *const bad[] = { "PANIC", "refused", "missed",
+					   "not relocated", "did not" };
+	const char *log = vm_debugcon(&h.vm);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (strstr(log, bad[i]))
+			print_message("# \"%s\" in debugcon:\n%s", bad[i], log);
+		assert_null(strstr(log, bad[i]));
+	}
+}
+
+/* device_add, _OST success from the guest, the CPU online in it. */
+static void plug_ok(const char *id, const char *online)
+{
+	int r = hp_plug(&h, id);
+
+	if (r)
+		print_message("# device_add %s: %s\n", id, h.error);
+	assert_int_equal(r, 0);
+	assert_int_equal(hp_wait_ost(&h, id, 1, OP_MS), 0);
+	r = hp_wait_online(&h, online, OP_MS);
+	if (r)
+		print_message("# %s not online as [%s]; logs in %s\n", id,
+			      online, h.vm.dir);
+	assert_int_equal(r, 0);
+}
+
+/* device_del, DEVICE_DELETED, the CPU gone from the guest. */
+static void unplug_ok(const char *id, const char *online)
+{
+	int r = hp_unplug(&h, id);
+
+	if (r)
+		print_message("# device_del %s: %s\n", id, h.error);
+	assert_int_equal(r, 0);
+	r = hp_wait_deleted(&h, id, OP_MS);
+	if (r)
+		print_message("# no DEVICE_DELETED for %s; logs in %s\n", id,
+			      h.vm.dir);
+	assert_int_equal(r, 0);
+	assert_int_equal(hp_wait_online(&h, online, OP_MS), 0);
+}
+
+/* maxcpus=8 although four slots are used: QEMU 10.0's multi-threaded TCG
+ * allows only maxcpus - 1 hot-adds per VM, and this test makes five. */
+static void test_add3_remove2_readd2(void **state)
+{
+	const char *log;
+
+	(void)state;
+	boot("smm-add-remove", NULL, "1,maxcpus=8");
+	assert_non_null(strstr(vm_debugcon(&h.vm), "smm: CPU hotplug on: "
+						   "features 0x7 (with unplug)"));
+	plug_ok("cpu1", "0 1");
+	plug_ok("cpu2", "0 1 2");
+	plug_ok("cpu3", "0 1 2 3");
+	assert_int_equal(hp_present(&h), 4);
+	unplug_ok("cpu2", "0 1 3");
+	unplug_ok("cpu3", "0 1");
+	assert_int_equal(hp_present(&h), 2);
+	/* The freed slots take new CPUs with the same APIC IDs. */
+	plug_ok("cpu2b", "0 1 2");
+	plug_ok("cpu3b", "0 1 2 3");
+	assert_int_equal(hp_present(&h), 4);
+
+	log = vm_debugcon(&h.vm);
+	assert_int_equal(count(log, "] smm: hot-add CPU "), 5);
+	assert_int_equal(count(log, " admitted and relocated in "), 5);
+	assert_int_equal(count(log, "] smm: hot-remove CPU "), 2);
+	assert_non_null(strstr(log, "smm: hot-remove CPU 2 (APIC ID 2) ejected"));
+	assert_non_null(strstr(log, "smm: hot-remove CPU 3 (APIC ID 3) ejected"));
+	assert_firmware_clean();
+}
+
+/* Two device_adds, the second before the guest handled the first: the
+ * guest may see both in one SMI or two, and both CPUs relocate through
+ * the one default save state, one at a time. */
+static void test_two_adds_back_to_back(void **state)
+{
+	int r;
+
+	(void)state;
+	boot("smm-two-adds", NULL, "1,maxcpus=4");
+	assert_int_equal(hp_plug(&h, "cpuA"), 0);
+	r = hp_plug(&h, "cpuB");
+	if (r)
+		print_message("# device_add cpuB: %s\n", h.error);
+	assert_int_equal(r, 0);
+	assert_int_equal(hp_wait_ost(&h, "cpuA", 1, OP_MS), 0);
+	assert_int_equal(hp_wait_ost(&h, "cpuB", 1, OP_MS), 0);
+	assert_int_equal(hp_wait_online(&h, "0 1 2", OP_MS), 0);
+	assert_int_equal(count(vm_debugcon(&h.vm), " admitted and relocated in "),
+			 2);
+	assert_firmware_clean();
+}
+
+/* HOTCPU_HOTPLUG_CYCLES add/remove cycles (100 by default; make soak
+ * runs 1000), in VMs of at most 125: each hot-add uses up one of QEMU
+ * TCG's maxcpus - 1 vCPU contexts for the VM's life. */
+static void test_add_remove_cycles(void **state)
+{
+	const char *env = getenv("HOTCPU_HOTPLUG_CYCLES");
+	int cycles = env ? atoi(env) : 100, done = 0, vm = 0;
+	char id[32], name[64];
+
+	(void)state;
+	while (done < cycles) {
+		int n = cycles - done > 125 ? 125 : cycles - done;
+
+		snprintf(name, sizeof(name), "smm-cycles-%d", vm++);
+		boot(name, NULL, "1,maxcpus=128");
+		for (int i = 0; i < n; i++, done++) {
+			snprintf(id, sizeof(id), "c%d", done);
+			plug_ok(id, "0 1");
+			unplug_ok(id, "0");
+		}
+		assert_int_equal(count(vm_debugcon(&h.vm),
+				       " admitted and relocated in "), n);
+		assert_int_equal(count(vm_debugcon(&h.vm),
+				       "] smm: hot-remove CPU "), n);
+		assert_firmware_clean();
+		hp_shutdown(&h);
+	}
+	print_message("# %d add/remove cycles in %d VMs, 0 failures\n", done,
+		      vm);
+}
+
+/* Counts the distinct byte values of guest-physical memory as the CPU
+ * sees it (guest/physmem.c maps /dev/mem); 1 means it shows nothing.
+ * Returns -1 if the guest kernel refused the mapping. */
+static int phys_distinct(unsigned long addr, unsigned long len, int *first)
+{
+	char cmd[128], marker[64], line[128];
+	int distinct;
+
+	snprintf(cmd, sizeof(cmd), "physmem count 0x%lx 0x%lx", addr, len);
+	snprintf(marker, sizeof(marker), "\nPHYSMEM 0x%lx ", addr);
+	vm_send(&h.vm, cmd);
+	vm_send(&h.vm, "\n");
+	if (vm_wait_line(&h.vm, marker, line, sizeof(line), OP_MS))
+		return -1;
+	if (sscanf(line, "distinct=%d first=%x", &distinct, first) != 2)
+		return -1;
+	return distinct;
+}
+
+static void phys_fill(unsigned long addr, unsigned long len)
+{
+	char cmd[128], marker[64];
+
+	snprintf(cmd, sizeof(cmd), "physmem fill 0x%lx 0x%lx 99", addr, len);
+	snprintf(marker, sizeof(marker), "\nPHYSMEM-FILL 0x%lx done", addr);
+	assert_int_equal(hp_guest(&h, cmd, marker, OP_MS), 0);
+}
+
+static void assert_blank(unsigned long addr, unsigned long len)
+{
+	int first = -1, n = phys_distinct(addr, len, &first);
+
+	if (n != 1 || first != 0xff)
+		print_message("# 0x%lx+0x%lx: %d distinct bytes, first 0x%x\n",
+			      addr, len, n, first);
+	assert_int_equal(n, 1);
+	assert_int_equal(first, 0xff);
+}
+
+/* The OS sees no SMRAM content, in TSEG or at the default SMBASE, and
+ * writing there changes nothing SMM uses: hot-add and hot-remove still
+ * work afterwards. iomem=relaxed lifts Linux's own /dev/mem policy, so
+ * what is checked is what the chipset lets a non-SMM CPU see. */
+static void test_devmem_sees_no_smram(void **state)
+{
+	struct vm_config cfg = { 0 };
+	unsigned long tseg, mib;
+	char app[320];
+	const char *p;
+	int first;
+
+	(void)state;
+	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
+	cfg.smp = "1,maxcpus=4";
+	cfg.append = app;
+	assert_int_equal(hp_boot(&h, "smm-devmem", &cfg), 0);
+	p = strstr(vm_debugcon(&h.vm), "TSEG 0x");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "TSEG 0x%lx (%lu MiB)", &tseg, &mib), 2);
+
+	/* The control: the F segment shows the RSDP. */
+	assert_true(phys_distinct(0xe0000, 4096, &first) > 1);
+	assert_blank(tseg, mib << 20);
+	assert_blank(0x30000, 0x20000);
+
+	phys_fill(tseg, mib << 20);
+	phys_fill(0x30000, 0x20000);
+	assert_blank(tseg, mib << 20);
+	assert_blank(0x30000, 0x20000);
+	plug_ok("cpu1", "0 1");
+	unplug_ok("cpu1", "0");
+	assert_firmware_clean();
+}
+
+/* Junk from the OS to the APM port (each write an SMI) and to the CPU
+ * hotplug registers neither hangs nor crashes guest or firmware. Junk may
+ * include 3 (ACPI disable): the guest re-enables ACPI, its own business,
+ * before the hot-add that shows everything still works. */
+static void test_junk_from_the_os(void **state)
+{
+	(void)state;
+	boot("smm-junk", NULL, "1,maxcpus=4");
+	assert_int_equal(hp_guest(&h, "ioport junk 0xb2 1 300 7",
+				  "\nIOPORT-JUNK 0xb2 300 done", 120000), 0);
+	assert_int_equal(hp_guest(&h, "ioport junk 0xcd8 12 3000 8",
+				  "\nIOPORT-JUNK 0xcd8 3000 done", 120000), 0);
+	assert_int_equal(hp_guest(&h, "ioport w 0xb2 2; echo ALIVE-$((6*7))",
+				  "\nALIVE-42", OP_MS), 0);
+	assert_true(vm_running(&h.vm));
+	plug_ok("cpu1", "0 1");
+	unplug_ok("cpu1", "0");
+	assert_null(strstr(vm_debugcon(&h.vm), "PANIC"));
+	/* 300 APM writes: one SMI session each, minus ACPI enable/disable
+	 * values, which QEMU handles without an SMI. */
+	assert_true(vm_running(&h.vm));
+}
+
+/* pc-q35-5.2 offers CPU hotplug with SMI but not hot-unplug: the
+ * firmware negotiates hot-add only, and QEMU refuses device_del. */
+static void test_machine_without_unplug(void **state)
+{
+	(void)state;
+	boot("smm-q35-5.2", "pc-q35-5.2", "1,maxcpus=4");
+	assert_non_null(strstr(vm_debugcon(&h.vm), "smm: CPU hotplug on: "
+						   "features 0x3 (hot-add only)"));
+	plug_ok("cpu1", "0 1");
+	assert_int_equal(hp_unplug(&h, "cpu1"), -1);
+	print_message("# device_del refused: %s\n", h.error);
+	assert_non_null(strstr(h.error, "wasn't enabled by firmware"));
+	assert_int_equal(hp_present(&h), 2);
+	assert_int_equal(hp_guest(&h, "cat /sys/devices/system/cpu/online",
+				  "\n0-1", OP_MS), 0);
+}
+
+/* pc-q35-5.1 has no CPU hotplug with SMI: the firmware negotiates
+ * broadcast only, so QEMU refuses device_add instead of letting a CPU in
+ * that SMM never saw. */
+static void test_machine_without_hotplug(void **state)
+{
+	(void)state;
+	boot("smm-q35-5.1", "pc-q35-5.1", "1,maxcpus=4");
+	assert_non_null(strstr(vm_debugcon(&h.vm), "smm: CPU hotplug off: "));
+	assert_int_equal(hp_plug(&h, "cpu1"), -1);
+	print_message("# device_add refused: %s\n", h.error);
+	assert_non_null(strstr(h.error, "wasn't enabled by firmware"));
+	assert_int_equal(hp_present(&h), 1);
+}
+
+/* Without SMM there is nothing to negotiate: QEMU plugs CPUs, the ACPI
+ * tables the firmware installed let the guest take them. */
+static void test_without_smm(void **state)
+{
+	(void)state;
+	boot("smm-off", "q35,smm=off", "1,maxcpus=4");
+	assert_non_null(strstr(vm_debugcon(&h.vm), "] smm: none"));
+	plug_ok("cpu1", "0 1");
+	unplug_ok("cpu1", "0");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_teardown(fn, teardown)
+		T(test_add3_remove2_readd2),
+		T(test_two_adds_back_to_back),
+		T(test_add_remove_cycles),
+		T(test_devmem_sees_no_smram),
+		T(test_junk_from_the_os),
+		T(test_machine_without_unplug),
+		T(test_machine_without_hotplug),
+		T(test_without_smm),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("smm-hotplug", tests, NULL, NULL);
+}
