@@ -180,3 +180,32 @@ int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 		return -1;
 	return 0;
 }
+
+int acpi_madt_add_mp_wakeup(uint64_t rsdp, struct zone *z, uint64_t mailbox,
+			    uint64_t reset_vector)
+{
+	struct acpi_header *madt = acpi_find_table(rsdp, ACPI_SIG_MADT);
+	struct acpi_madt_mp_wakeup w = {
+		.type = ACPI_MADT_MP_WAKEUP,
+		.length = sizeof(w),
+		.mailbox_version = ACPI_MP_WAKEUP_VERSION_1,
+		.mailbox_address = mailbox,
+		.reset_vector = reset_vector,
+	};
+	uint32_t len;
+
+	if (!madt || madt->length < sizeof(struct acpi_madt)) {
+		dprintf(DBG_ERR, "acpi: no MADT\n");
+		return -1;
+	}
+	len = madt->length;
+	madt = acpi_table_resize(rsdp, madt, len + sizeof(w), z);
+	if (!madt) {
+		dprintf(DBG_ERR, "acpi: no room for a %u-byte MADT\n",
+			(unsigned)(len + sizeof(w)));
+		return -1;
+	}
+	memcpy((uint8_t *)madt + len, &w, sizeof(w));
+	acpi_table_checksum(madt);
+	return 0;
+}

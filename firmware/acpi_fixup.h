@@ -36,4 +36,10 @@ struct acpi_hotplug_fixup {
 int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 		       struct acpi_hotplug_fixup *out);
 
+/* Appends a version 1 Multiprocessor Wakeup structure to the MADT
+ * (moving it to a larger copy) and fixes the checksums. Returns 0, or -1
+ * after a DBG_ERR line. */
+int acpi_madt_add_mp_wakeup(uint64_t rsdp, struct zone *z, uint64_t mailbox,
+			    uint64_t reset_vector);
+
 #endif

@@ -18,9 +18,10 @@ FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 FW_SRCS := main.c q35.c fw_cfg.c fw_cfg_dir.c e820.c mtrr.c pci.c \
 	acpi.c acpi_fixup.c table_loader.c memory.c zone.c linux.c linux_boot.c \
 	heap.c debug.c format.c timer.c string.c exception.c \
-	smm_setup.c smm_install.c smram.c smi_features.c apic.c cpuhp.c
+	smm_setup.c smm_install.c smram.c smi_features.c apic.c cpuhp.c \
+	mp_wakeup.c x86_tables.c
 FW_ASM := entry.S exception_stubs.S smm_stub.S first_smi.S ap_trampoline.S \
-	smm_blob.S
+	smm_blob.S park_blob.S
 FW_OBJS := $(addprefix $(BUILD)/fw/,$(FW_SRCS:.c=.o) $(FW_ASM:.S=.o))
 
 $(BUILD)/fw/%.o: firmware/%.c | $(BUILD)/fw
@@ -59,6 +60,30 @@ $(BUILD)/fw/smm.bin: $(BUILD)/fw/smm.elf
 $(BUILD)/fw/smm_blob.o: $(BUILD)/fw/smm.bin
 $(BUILD)/fw/smm_blob.o: FW_CFLAGS += -DSMM_BIN='"$(BUILD)/fw/smm.bin"'
 
+# The park module: where APs wait on the MP wakeup mailbox. Same rules
+# as the SMM module: position independent, copied, never relocated.
+PARK_SRCS := park/park.c mbox.c
+PARK_ASM := park/header.S park/entry.S
+PARK_OBJS := $(addprefix $(BUILD)/fw/park/,$(PARK_SRCS:.c=.o) $(PARK_ASM:.S=.o))
+
+$(BUILD)/fw/park/%.o: firmware/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SMM_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fw/park/%.o: firmware/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(SMM_CFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+
+$(BUILD)/fw/park.elf: $(PARK_OBJS) firmware/park/park.lds scripts/checksmm.sh
+	sh scripts/checksmm.sh $(filter-out %/header.o,$(PARK_OBJS))
+	$(CC) $(SMM_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
+		-T firmware/park/park.lds $(PARK_OBJS) -o $@
+$(BUILD)/fw/park.bin: $(BUILD)/fw/park.elf
+	objcopy -O binary -j .header -j .text -j .rodata -j .data $< $@
+
+$(BUILD)/fw/park_blob.o: $(BUILD)/fw/park.bin
+$(BUILD)/fw/park_blob.o: FW_CFLAGS += -DPARK_BIN='"$(BUILD)/fw/park.bin"'
+
 $(BUILD)/hotcpu.elf: $(FW_OBJS) firmware/firmware.lds
 	$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) $(FW_OBJS) -o $@
 
@@ -68,4 +93,4 @@ $(BUILD)/hotcpu.fd: $(BUILD)/hotcpu.elf scripts/checkrom.sh
 	objcopy -O binary --gap-fill 0xff $< $@
 	sh scripts/checkrom.sh $< $@ $(FW_ROM_SIZE)
 
--include $(FW_OBJS:.o=.d) $(SMM_OBJS:.o=.d)
+-include $(FW_OBJS:.o=.d) $(SMM_OBJS:.o=.d) $(PARK_OBJS:.o=.d)

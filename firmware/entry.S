@@ -22,7 +22,10 @@ start16:
 	/* The GDT is addressed through CS, which is still based at the
 	 * top 64 KiB of the ROM. */
 	lgdtl %cs:(rom_gdt_desc - 0xffff0000)
+	/* Caches on: reset leaves CR0.CD and NW set, which KVM honours
+	 * with uncached guest memory. Protected mode. */
 	movl %cr0, %eax
+	andl $~(X86_CR0_CD | X86_CR0_NW), %eax
 	orl $X86_CR0_PE, %eax
 	movl %eax, %cr0
 	ljmpl $GDT_SEL_CODE32, $start32

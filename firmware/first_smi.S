@@ -17,7 +17,8 @@
 #include "smm_layout.h"
 
 #define SAVE		(SMM_DEFAULT_SMBASE + SMM_SAVE_STATE_OFFSET)
-#define SAVE_CS_BASE	(SAVE + 0x18)	/* cs.base, struct smm_seg_64 */
+#define SAVE_CS_SEL	(SAVE + 0x10)	/* cs.selector, struct smm_seg_64 */
+#define SAVE_CS_BASE	(SAVE + 0x18)	/* cs.base */
 #define SAVE_CR0	(SAVE + 0x158)
 #define SAVE_RIP	(SAVE + 0x178)
 #define SAVE_SMBASE	(SAVE + 0x100)
@@ -80,8 +81,9 @@ first_smi_start:
 	jmp 7b
 
 	/* Reset state (real mode at 0xffff:fff0): RSM would run the reset
-	 * vector, so resume in the ROM's hlt loop instead; the CPU stays
-	 * where a SIPI finds it, as in wait-for-SIPI. */
+	 * vector. Resume where the boot firmware said instead: the ROM's
+	 * hlt loop, where a SIPI finds the CPU as in wait-for-SIPI, or the
+	 * park trampoline when APs wait on the MP wakeup mailbox. */
 8:	movl $SAVE, %ebx
 	cmpl $0xffff0000, SAVE_CS_BASE - SAVE(%ebx)
 	jne 9f
@@ -89,7 +91,11 @@ first_smi_start:
 	jne 9f
 	testl $X86_CR0_PE, SAVE_CR0 - SAVE(%ebx)
 	jnz 9f
-	movl FIRST_SMI_HLT_IP(%ebp), %eax
+	movl FIRST_SMI_RESUME_SEL(%ebp), %eax
+	movw %ax, SAVE_CS_SEL - SAVE(%ebx)
+	movl FIRST_SMI_RESUME_BASE(%ebp), %eax
+	movl %eax, SAVE_CS_BASE - SAVE(%ebx)
+	movl FIRST_SMI_RESUME_IP(%ebp), %eax
 	movl %eax, SAVE_RIP - SAVE(%ebx)
 9:	movl %edi, SAVE_SMBASE - SAVE(%ebx)
 

@@ -3,6 +3,7 @@
 #include "e820.h"
 #include "fw_cfg.h"
 #include "linux.h"
+#include "mp_wakeup.h"
 #include "mtrr.h"
 #include "pci.h"
 #include "q35.h"
@@ -18,6 +19,7 @@ void main(void)
 	mtrr_setup();
 	pci_setup();
 	smm_setup();
+	mp_wakeup_setup(smm_hotplug_on());
 	acpi_setup();
 	linux_boot();
 }

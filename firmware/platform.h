@@ -12,6 +12,9 @@ struct platform {
 	void (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t v);
 	/* Directed SMI to a local APIC ID; -1 if it cannot be sent. */
 	int (*send_smi)(void *ctx, uint32_t apic_id);
+	/* INIT, then one SIPI to the 4 KiB page at page (below 1 MiB). Only
+	 * for a CPU known not to be in SMM. -1 if it cannot be sent. */
+	int (*start_cpu)(void *ctx, uint32_t apic_id, uint32_t page);
 	uint64_t (*now_us)(void *ctx);
 	/* Called in every wait loop: pause on hardware, a scheduling point
 	 * in the model. */

@@ -7,6 +7,7 @@
 #include "layout.h"
 #include "lib.h"
 #include "smm_install.h"
+#include "x86_tables.h"
 
 /* Templates and the module, assembled into the firmware image. */
 extern const char smm_module_image[], smm_module_image_end[];
@@ -20,7 +21,6 @@ extern const char smm_stub_off_code32[], smm_stub_off_code64[],
 	smm_stub_off_idt_desc[];
 
 #define OFF(sym) ((uintptr_t)(sym))
-#define NR_VECTORS 32
 
 static const struct smm_module_header *module_header(void)
 {
@@ -40,7 +40,7 @@ int smram_plan(struct smram_plan *p)
 		panic("smm: the SMM module in the image is corrupt\n");
 	p->module = p->tseg_base;
 	p->page_tables = ALIGN_UP(p->module + h->mem_size, 4096);
-	p->idt = p->page_tables + 6 * 4096;
+	p->idt = p->page_tables + X86_IDENTITY_4G_PAGES * 4096;
 	p->tiles = p->idt + 4096;
 	p->stacks = p->tiles + (p->nr_slots + SMM_TILES_EXTRA) * SMM_TILE_SIZE;
 	p->end = p->stacks + (uint64_t)p->nr_slots * SMM_STACK_SIZE;
@@ -57,38 +57,11 @@ static void put64(uint8_t *stub, const char *off, uint64_t v)
 	memcpy(stub + OFF(off), &v, 8);
 }
 
-static void install_page_tables(uint64_t pt)
-{
-	uint64_t *pml4 = phys_ptr(pt), *pdpt = phys_ptr(pt + 4096);
-
-	pml4[0] = (pt + 4096) | PTE_P | PTE_RW;
-	for (int i = 0; i < 4; i++)
-		pdpt[i] = (pt + (2 + i) * 4096) | PTE_P | PTE_RW;
-	for (int i = 0; i < 2048; i++)
-		((uint64_t *)phys_ptr(pt + 2 * 4096))[i] =
-			((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
-}
-
-static void install_idt(uint64_t idt, uint64_t stubs)
-{
-	uint64_t *gate = phys_ptr(idt);
-
-	for (int i = 0; i < NR_VECTORS; i++) {
-		uint64_t off = stubs + i * 16;
-
-		/* Interrupt gate, present, DPL 0, 64-bit code selector. */
-		gate[2 * i] = (off & 0xffff) | (uint64_t)GDT_SEL_CODE64 << 16 |
-			      0x8e00ull << 32 | (off & 0xffff0000ull) << 32;
-		gate[2 * i + 1] = off >> 32;
-	}
-}
-
 static void install_stub(const struct smram_plan *p, uint32_t slot)
 {
 	const struct smm_module_header *h = module_header();
 	uint64_t linear = p->tiles + slot * SMM_TILE_SIZE;
 	uint8_t *stub = phys_ptr(linear);
-	uint8_t desc[10];
 
 	memcpy(stub, smm_stub_start, smm_stub_end - smm_stub_start);
 	put32(stub, smm_stub_off_linear, (uint32_t)linear);
@@ -103,11 +76,8 @@ static void install_stub(const struct smram_plan *p, uint32_t slot)
 	put32(stub, smm_stub_off_slot, slot);
 	put32(stub, (const char *)(OFF(smm_stub_off_gdt_desc) + 2),
 	      (uint32_t)(linear + OFF(smm_stub_off_gdt)));
-	/* IDT descriptor: 16-bit limit, 64-bit base. */
-	desc[0] = (NR_VECTORS * 16 - 1) & 0xff;
-	desc[1] = (NR_VECTORS * 16 - 1) >> 8;
-	memcpy(desc + 2, &p->idt, 8);
-	memcpy(stub + OFF(smm_stub_off_idt_desc), desc, sizeof(desc));
+	x86_desc(stub + OFF(smm_stub_off_idt_desc), X86_IDT_GATES * 16 - 1,
+		 p->idt);
 }
 
 struct smm_state *smm_install(const struct smram_plan *p)
@@ -125,8 +95,8 @@ struct smm_state *smm_install(const struct smram_plan *p)
 	memset(phys_ptr(p->tseg_base), 0, p->end - p->tseg_base);
 	memcpy(phys_ptr(p->module), smm_module_image,
 	       smm_module_image_end - smm_module_image);
-	install_page_tables(p->page_tables);
-	install_idt(p->idt, p->module + h->exception_stubs);
+	x86_identity_map_4g(p->page_tables);
+	x86_idt_fill(p->idt, p->module + h->exception_stubs);
 	for (uint32_t i = 0; i < p->nr_slots; i++)
 		install_stub(p, i);
 
@@ -142,7 +112,20 @@ struct smm_state *smm_install(const struct smram_plan *p)
 	fsd->lock = 0;
 	fsd->admit = (uint32_t)(uintptr_t)st->admit;
 	fsd->nr_admit = p->nr_slots;
-	fsd->hlt_ip = (uint32_t)((uintptr_t)rom_hlt_loop - 0xffff0000u);
 	fsd->xapic_base = LAPIC_DEFAULT_BASE;
+	/* Where a CPU that entered SMM from the reset state resumes: the
+	 * park trampoline when APs wait on the MP wakeup mailbox (the OS
+	 * sends them no SIPI), else the ROM's hlt loop, where the OS's
+	 * INIT-SIPI-SIPI finds it. */
+	if (p->park) {
+		fsd->resume_cs_sel = AP_TRAMPOLINE >> 4;
+		fsd->resume_cs_base = AP_TRAMPOLINE;
+		fsd->resume_ip = 0;
+	} else {
+		fsd->resume_cs_sel = 0xf000;
+		fsd->resume_cs_base = 0xffff0000u;
+		fsd->resume_ip = (uint32_t)((uintptr_t)rom_hlt_loop -
+					    0xffff0000u);
+	}
 	return st;
 }

@@ -28,8 +28,12 @@
 #define FIRST_SMI_LOCK		0x00	/* u32: owner APIC ID + 1, 0 free */
 #define FIRST_SMI_ADMIT		0x04	/* u32: linear address of admit[] */
 #define FIRST_SMI_NR_ADMIT	0x08	/* u32: entries in admit[] */
-#define FIRST_SMI_HLT_IP	0x0c	/* u32: ROM hlt loop - 0xffff0000 */
-#define FIRST_SMI_XAPIC		0x10	/* u32: the only xAPIC base used */
+#define FIRST_SMI_XAPIC		0x0c	/* u32: the only xAPIC base used */
+/* Where a CPU that entered from the reset state resumes: real mode at
+ * this CS selector, base and IP. */
+#define FIRST_SMI_RESUME_SEL	0x10	/* u32 */
+#define FIRST_SMI_RESUME_BASE	0x14	/* u32 */
+#define FIRST_SMI_RESUME_IP	0x18	/* u32 */
 
 /* Slot states. A slot is a possible CPU, indexed by its hotplug
  * register-block selector; its SMBASE never changes. */
@@ -61,15 +65,17 @@ struct first_smi_data {
 	uint32_t lock;
 	uint32_t admit;
 	uint32_t nr_admit;
-	uint32_t hlt_ip;
 	uint32_t xapic_base;
+	uint32_t resume_cs_sel;
+	uint32_t resume_cs_base;
+	uint32_t resume_ip;
 } __attribute__((packed));
 _Static_assert(__builtin_offsetof(struct first_smi_data, admit) ==
 		       FIRST_SMI_ADMIT, "first-SMI admit");
-_Static_assert(__builtin_offsetof(struct first_smi_data, hlt_ip) ==
-		       FIRST_SMI_HLT_IP, "first-SMI hlt");
 _Static_assert(__builtin_offsetof(struct first_smi_data, xapic_base) ==
 		       FIRST_SMI_XAPIC, "first-SMI xapic");
+_Static_assert(__builtin_offsetof(struct first_smi_data, resume_ip) ==
+		       FIRST_SMI_RESUME_IP, "first-SMI resume");
 
 struct smm_slot {
 	uint32_t apic_id;	/* recorded at boot from the register block */
@@ -102,6 +108,8 @@ struct smm_state {
 	uint64_t t0_us;		/* guest time (PM timer) at tsc_at_t0 */
 	uint32_t xapic_base;	/* the only local APIC base SMM will use */
 	uint32_t boot_done;	/* set once the OS may run */
+	uint32_t park;		/* new CPUs go to the MP wakeup park loop */
+	uint32_t pad2;
 	/* Rendezvous session number: odd while the monarch holds one. */
 	uint32_t session;
 	/* Session whose exit phase began: ejects marked, the rest wait. */

@@ -15,6 +15,7 @@
 #include "debug.h"
 #include "hw/cpuhp.h"
 #include "hw/q35.h"
+#include "layout.h"
 #include "smm_session.h"
 
 static inline uint32_t load_acquire(const uint32_t *p)
@@ -125,8 +126,15 @@ static void admit(const struct smm_ctx *c, const struct cpuhp_plan *plan)
 		/* Latched until its SIPI under KVM's rules; taken now under
 		 * TCG's. Either way the CPU relocates on its own. */
 		c->p->send_smi(c->p->ctx, sl->apic_id);
+		/* An OS on the MP wakeup mailbox sends no SIPI, so under
+		 * KVM's rules the CPU is started here, into the park
+		 * trampoline: it waits for SIPI, so it is not in SMM, and it
+		 * takes its SMI before the trampoline's first instruction.
+		 * Under TCG's rules it is, or will be, in SMM: no SIPI. */
+		if (st->park && st->rules == SMM_RULES_LATCHED)
+			c->p->start_cpu(c->p->ctx, sl->apic_id, AP_TRAMPOLINE);
 	}
-	if (st->rules != SMM_RULES_TAKEN) {
+	if (st->rules != SMM_RULES_TAKEN && !st->park) {
 		for (uint32_t i = 0; i < plan->nr_add; i++)
 			dprintf(DBG_INFO, "smm: hot-add CPU %u (APIC ID %u) "
 				"admitted, relocates on its first SIPI\n",

@@ -15,6 +15,7 @@
 #include "io.h"
 #include "layout.h"
 #include "lib.h"
+#include "mp_wakeup.h"
 #include "smi_features.h"
 #include "smm_install.h"
 #include "smm_setup.h"
@@ -44,6 +45,14 @@ static void hw_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 		outw(port, (uint16_t)v);
 	else
 		outl(port, v);
+}
+
+/* Whether CPU hotplug with SMI was negotiated and SMM is installed. */
+static bool hotplug_on;
+
+bool smm_hotplug_on(void)
+{
+	return hotplug_on;
 }
 
 static const struct platform boot_io = { .io_read = hw_io_read,
@@ -244,7 +253,9 @@ void smm_setup(void)
 		return;
 	}
 
+	plan.park = mp_wakeup_requested();
 	st = smm_install(&plan);
+	st->park = plan.park;
 	st->features = negotiated;
 	st->xapic_base = LAPIC_DEFAULT_BASE;
 	st->tsc_per_us = timer_tsc_rate(&st->tsc_at_t0, &st->t0_us);
@@ -252,6 +263,7 @@ void smm_setup(void)
 	__atomic_store_n(&st->magic, SMM_STATE_MAGIC, __ATOMIC_RELEASE);
 	relocated = relocate_boot_cpus(st, &hp, &plan);
 	st->boot_done = 1;
+	hotplug_on = true;
 	/* Last look at TSEG: once locked, this code reads 0xff there. */
 	rules = st->rules;
 

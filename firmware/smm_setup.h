@@ -2,6 +2,10 @@
 #ifndef FW_SMM_SETUP_H
 #define FW_SMM_SETUP_H
 
+#include <stdbool.h>
+
 void smm_setup(void);
+/* True once hot-added CPUs pass through SMM (CPU hotplug negotiated). */
+bool smm_hotplug_on(void);
 
 #endif

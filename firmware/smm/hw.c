@@ -35,9 +35,8 @@ static void xapic_wait_idle(uint64_t base)
 	}
 }
 
-static int hw_send_smi(void *ctx, uint32_t apic_id)
+static int hw_ipi(struct smm_state *st, uint32_t apic_id, uint32_t icr)
 {
-	struct smm_state *st = ctx;
 	uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
 	uint64_t base = apic_base & ~0xfffull;
 	uint32_t saved_hi;
@@ -45,8 +44,7 @@ static int hw_send_smi(void *ctx, uint32_t apic_id)
 	if (!(apic_base & MSR_APIC_BASE_EN))
 		return -1;
 	if (apic_base & MSR_APIC_BASE_EXTD) {
-		wrmsr(X2APIC_MSR_ICR,
-		      (uint64_t)apic_id << 32 | ICR_DM_SMI);
+		wrmsr(X2APIC_MSR_ICR, (uint64_t)apic_id << 32 | icr);
 		return 0;
 	}
 	/* An OS-moved xAPIC could point the ICR writes into SMRAM. */
@@ -57,10 +55,22 @@ static int hw_send_smi(void *ctx, uint32_t apic_id)
 	saved_hi = mmio_readl(base + LAPIC_ICR_HI);
 	xapic_wait_idle(base);
 	mmio_writel(base + LAPIC_ICR_HI, apic_id << LAPIC_ID_SHIFT);
-	mmio_writel(base + LAPIC_ICR_LO, ICR_DM_SMI);
+	mmio_writel(base + LAPIC_ICR_LO, icr);
 	xapic_wait_idle(base);
 	mmio_writel(base + LAPIC_ICR_HI, saved_hi);
 	return 0;
+}
+
+static int hw_send_smi(void *ctx, uint32_t apic_id)
+{
+	return hw_ipi(ctx, apic_id, ICR_DM_SMI);
+}
+
+static int hw_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
+{
+	if (hw_ipi(ctx, apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT))
+		return -1;
+	return hw_ipi(ctx, apic_id, ICR_DM_STARTUP | ICR_VECTOR(page >> 12));
 }
 
 static uint64_t hw_now_us(void *ctx)
@@ -82,6 +92,7 @@ void smm_hw_platform(struct platform *p, struct smm_state *st)
 	p->io_read = hw_io_read;
 	p->io_write = hw_io_write;
 	p->send_smi = hw_send_smi;
+	p->start_cpu = hw_start_cpu;
 	p->now_us = hw_now_us;
 	p->relax = hw_relax;
 }

@@ -62,6 +62,7 @@
 #define CPUID_1_EDX_MTRR	(1u << 12)
 #define CPUID_1_ECX_X2APIC	(1u << 21)
 #define CPUID_1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID_80000001_EDX_NX	(1u << 20)
 #define CPUID_80000001_EDX_LM	(1u << 29)
 
 #endif

@@ -1,0 +1,232 @@
+/* MP wakeup mailbox, boot side: the park area in ACPI NVS (mailbox, park
+ * module, page tables, IDT, GDT, per-CPU slots and stacks) and every AP
+ * parked in it before the OS runs (docs/mp-wakeup.md). */
+#include "apic.h"
+#include "cpuhp.h"
+#include "debug.h"
+#include "e820.h"
+#include "fw_cfg.h"
+#include "hw/cpuhp.h"
+#include "hw/mp_wakeup.h"
+#include "hw/x86.h"
+#include "io.h"
+#include "layout.h"
+#include "lib.h"
+#include "memory.h"
+#include "mp_wakeup.h"
+#include "park_layout.h"
+#include "smm_layout.h"
+#include "timer.h"
+#include "x86_tables.h"
+
+#define PARK_WAIT_US 1000000
+
+/* Templates and the module, assembled into the firmware image. */
+extern const char park_module_image[], park_module_image_end[];
+extern const char ap_trampoline_start[], ap_trampoline_end[];
+extern const char ap_tramp_off_mode[], ap_tramp_off_far32[],
+	ap_tramp_off_gdt_desc[], ap_tramp_off_gdt[], ap_tramp_off_code32[],
+	ap_tramp_off_cr3[], ap_tramp_off_far64[], ap_tramp_off_code64[],
+	ap_tramp_off_entry[];
+
+#define OFF(sym) ((uintptr_t)(sym))
+
+/* Set by mp_wakeup_setup() for the MADT entry; 0 while off. */
+static uint64_t mailbox_addr, reset_vector_addr;
+
+static const uint64_t park_gdt[] = {
+	0, 0x00cf9b000000ffff, 0x00af9b000000ffff, 0x00cf93000000ffff,
+};
+
+static uint32_t io_read(void *ctx, uint16_t port, unsigned size)
+{
+	(void)ctx;
+	return size == 1 ? inb(port) : inl(port);
+}
+
+static void io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)ctx;
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else
+		outl(port, v);
+}
+
+bool mp_wakeup_requested(void)
+{
+	const struct fw_cfg_file *f = fw_cfg_find("opt/hotcpu/mp-wakeup");
+	char v[8] = { 0 };
+
+	if (!f)
+		return true;
+	fw_cfg_read(f->select, 0, v, MIN(f->size, (uint32_t)sizeof(v) - 1));
+	if (!strcmp(v, "off"))
+		return false;
+	if (strcmp(v, "on"))
+		dprintf(DBG_ERR, "mp-wakeup: opt/hotcpu/mp-wakeup is \"%s\", "
+			"not on or off; keeping it on\n", v);
+	return true;
+}
+
+static void put32(uint8_t *p, const char *off, uint32_t v)
+{
+	memcpy(p + OFF(off), &v, 4);
+}
+
+/* The AP trampoline in park mode: real mode to long mode on the park
+ * area's page tables, then the park module's entry64. */
+static void install_trampoline(uint64_t cr3, uint64_t entry64)
+{
+	uint8_t *t = phys_ptr(AP_TRAMPOLINE);
+
+	memcpy(t, ap_trampoline_start, ap_trampoline_end - ap_trampoline_start);
+	t[OFF(ap_tramp_off_mode)] = 1;
+	put32(t, ap_tramp_off_far32, AP_TRAMPOLINE + OFF(ap_tramp_off_code32));
+	put32(t, (const char *)(OFF(ap_tramp_off_gdt_desc) + 2),
+	      AP_TRAMPOLINE + OFF(ap_tramp_off_gdt));
+	put32(t, ap_tramp_off_cr3, (uint32_t)cr3);
+	put32(t, ap_tramp_off_far64, AP_TRAMPOLINE + OFF(ap_tramp_off_code64));
+	memcpy(t + OFF(ap_tramp_off_entry), &entry64, 8);
+}
+
+static unsigned park_aps(struct park_slot *slots, uint32_t nr,
+			 uint32_t self, struct cpuhp *c)
+{
+	unsigned parked = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		uint64_t end;
+
+		if (slots[i].apic_id == self ||
+		    !(cpuhp_status(c, i) & CPUHP_STAT_ENABLED))
+			continue;
+		/* The AP waits for SIPI, or sits in the ROM hlt loop after
+		 * its SMBASE relocation: out of SMM either way. */
+		apic_send_init(slots[i].apic_id);
+		apic_send_sipi(slots[i].apic_id, AP_TRAMPOLINE);
+		end = timer_us() + PARK_WAIT_US;
+		while (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) !=
+		       PARK_SLOT_PARKED) {
+			if (timer_us() > end)
+				break;
+			cpu_relax();
+		}
+		if (slots[i].state == PARK_SLOT_PARKED)
+			parked++;
+		else
+			dprintf(DBG_ERR, "mp-wakeup: CPU %u (APIC ID %u) did "
+				"not reach the park loop\n", i,
+				slots[i].apic_id);
+	}
+	cpuhp_select(c, 0);
+	return parked;
+}
+
+void mp_wakeup_setup(bool smm_hotplug)
+{
+	const struct park_module_header *h = (const void *)park_module_image;
+	struct platform io = { .io_read = io_read, .io_write = io_write };
+	uint64_t area, module, pt, idt, slots_addr, stacks, size, t0;
+	struct park_config *cfg;
+	struct park_slot *slots;
+	struct park_info *info;
+	uint32_t present = 0;
+	struct cpuhp c;
+	unsigned parked;
+
+	if (!mp_wakeup_requested()) {
+		dprintf(DBG_INFO, "mp-wakeup: off (opt/hotcpu/mp-wakeup=off): "
+			"APs wait for INIT-SIPI-SIPI\n");
+		return;
+	}
+	cpuhp_init(&c, &io, CPUHP_BASE_Q35);
+	if (cpuhp_probe(&c, SMM_MAX_CPUS)) {
+		dprintf(DBG_ERR, "mp-wakeup: off: the CPU hotplug register "
+			"block does not answer\n");
+		return;
+	}
+	for (uint32_t i = 0; i < c.nr; i++)
+		present += !!(cpuhp_status(&c, i) & CPUHP_STAT_ENABLED);
+	/* Without SMM nothing in the firmware runs when a CPU is plugged,
+	 * so it could never reach the mailbox, and an OS that uses the
+	 * mailbox sends no SIPI: keep INIT-SIPI-SIPI when CPUs can come. */
+	if (!smm_hotplug && present < c.nr) {
+		dprintf(DBG_INFO, "mp-wakeup: off: %u of %u CPUs can be "
+			"hot-added without SMM, and only INIT-SIPI-SIPI starts "
+			"those\n", c.nr - present, c.nr);
+		return;
+	}
+	if (h->magic != PARK_MODULE_MAGIC ||
+	    h->image_size < (uint32_t)(park_module_image_end -
+				       park_module_image))
+		panic("mp-wakeup: the park module in the image is corrupt\n");
+
+	t0 = timer_us();
+	/* mailbox | module | page tables | IDT + GDT | slots | stacks */
+	module = MP_WAKEUP_MAILBOX_SIZE;
+	pt = ALIGN_UP(module + h->mem_size, 4096);
+	idt = pt + X86_IDENTITY_4G_PAGES * 4096;
+	slots_addr = idt + 4096;
+	stacks = ALIGN_UP(slots_addr + c.nr * sizeof(struct park_slot), 16);
+	size = ALIGN_UP(stacks + (uint64_t)c.nr * PARK_STACK_SIZE, 4096);
+	area = zone_alloc(mem_high(), size, 4096);
+	if (!area)
+		panic("mp-wakeup: no room for a %llu KiB park area\n",
+		      (unsigned long long)size / 1024);
+	module += area;
+	pt += area;
+	idt += area;
+	slots_addr += area;
+	stacks += area;
+	/* The mailbox lives in ACPI NVS, as the spec asks. */
+	mem_reserve_high(E820_NVS);
+
+	memset(phys_ptr(area), 0, size);
+	memcpy(phys_ptr(module), park_module_image,
+	       park_module_image_end - park_module_image);
+	x86_identity_map_4g(pt);
+	x86_idt_fill(idt, module + h->idt_stubs);
+	memcpy(phys_ptr(idt + X86_IDT_GATES * 16), park_gdt, sizeof(park_gdt));
+
+	cfg = phys_ptr(module + h->config);
+	cfg->cr3 = pt;
+	cfg->slots = slots_addr;
+	cfg->nr_slots = c.nr;
+	cfg->mailbox = area;
+	x86_desc(cfg->gdt_desc, sizeof(park_gdt) - 1, idt + X86_IDT_GATES * 16);
+	x86_desc(cfg->idt_desc, X86_IDT_GATES * 16 - 1, idt);
+
+	/* A slot for every possible CPU: hot-added ones park too. */
+	slots = phys_ptr(slots_addr);
+	for (uint32_t i = 0; i < c.nr; i++) {
+		if (cpuhp_apic_id(&c, i, &slots[i].apic_id))
+			slots[i].apic_id = ~0u;
+		slots[i].stack_top = stacks + (uint64_t)(i + 1) * PARK_STACK_SIZE;
+	}
+	info = (void *)((struct mp_wakeup_mailbox *)phys_ptr(area))
+		       ->reserved_firmware;
+	info->magic = PARK_INFO_MAGIC;
+	info->nr_slots = c.nr;
+
+	install_trampoline(pt, module + h->entry64);
+	if (e820_set(&e820, AP_TRAMPOLINE, 4096, E820_RESERVED))
+		panic("mp-wakeup: e820 map full\n");
+
+	parked = park_aps(slots, c.nr, apic_self_id(), &c);
+	mailbox_addr = area;
+	reset_vector_addr = module + h->reset_vector;
+	dprintf(DBG_INFO, "mp-wakeup: mailbox 0x%llx, reset vector 0x%llx, %u "
+		"of %u APs parked in %u us%s\n",
+		(unsigned long long)mailbox_addr,
+		(unsigned long long)reset_vector_addr, parked, present - 1,
+		(unsigned)(timer_us() - t0),
+		smm_hotplug ? "; hot-added CPUs park from SMM" : "");
+}
+
+bool mp_wakeup_info(uint64_t *mailbox, uint64_t *reset_vector)
+{
+	*mailbox = mailbox_addr;
+	*reset_vector = reset_vector_addr;
+	return mailbox_addr != 0;
+}

@@ -1,0 +1,79 @@
+/* The park area in ACPI NVS, where APs wait on the MP wakeup mailbox:
+ * written by firmware/mp_wakeup.c, used by the park module
+ * (firmware/park/). If you change it, update firmware/park/entry.S,
+ * which uses the PARK_CFG_* offsets. */
+#ifndef FW_PARK_LAYOUT_H
+#define FW_PARK_LAYOUT_H
+
+#define PARK_STACK_SIZE		512
+#define PARK_SLOT_FREE		0
+#define PARK_SLOT_PARKED	1	/* polling the mailbox */
+#define PARK_SLOT_WOKEN		2	/* jumped to the OS's vector */
+#define PARK_INFO_MAGIC		0x4b524150	/* "PARK" */
+#define PARK_MODULE_MAGIC	0x4b524148	/* "HPRK" */
+
+/* struct park_config offsets, for assembly. */
+#define PARK_CFG_CR3		0x00
+#define PARK_CFG_SLOTS		0x08
+#define PARK_CFG_NR_SLOTS	0x10
+#define PARK_CFG_GDT_DESC	0x18	/* limit (2), base (8) */
+#define PARK_CFG_IDT_DESC	0x28
+#define PARK_CFG_MAILBOX	0x38
+#define PARK_SLOT_SIZE		32
+#define PARK_SLOT_STACK		0x18	/* offset of stack_top in a slot */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Filled in by the boot firmware; in the module's first page, next to
+ * the reset vector, because the OS maps only that page for it. */
+struct park_config {
+	uint64_t cr3;		/* the park area's page tables */
+	uint64_t slots;		/* struct park_slot[nr_slots] */
+	uint32_t nr_slots;
+	uint32_t pad;
+	uint8_t gdt_desc[16];	/* lgdt operand */
+	uint8_t idt_desc[16];	/* lidt operand */
+	uint64_t mailbox;
+} __attribute__((packed));
+_Static_assert(__builtin_offsetof(struct park_config, slots) ==
+		       PARK_CFG_SLOTS, "park cfg slots");
+_Static_assert(__builtin_offsetof(struct park_config, gdt_desc) ==
+		       PARK_CFG_GDT_DESC, "park cfg gdt");
+_Static_assert(__builtin_offsetof(struct park_config, idt_desc) ==
+		       PARK_CFG_IDT_DESC, "park cfg idt");
+_Static_assert(__builtin_offsetof(struct park_config, mailbox) ==
+		       PARK_CFG_MAILBOX, "park cfg mailbox");
+
+struct park_slot {
+	uint32_t apic_id;	/* 0xffffffff: no CPU */
+	uint32_t state;		/* PARK_SLOT_*, written by the CPU */
+	uint32_t wakeups, tests, resets;
+	uint32_t pad;
+	uint64_t stack_top;
+};
+_Static_assert(sizeof(struct park_slot) == PARK_SLOT_SIZE, "park slot");
+_Static_assert(__builtin_offsetof(struct park_slot, stack_top) ==
+		       PARK_SLOT_STACK, "park slot stack");
+
+/* Totals in the firmware half of the mailbox, for tests and debuggers;
+ * the OS must not rely on them. */
+struct park_info {
+	uint32_t magic;
+	uint32_t nr_slots;
+	uint32_t wakeups, tests, resets, parked;
+};
+
+/* At offset 0 of the park module image (firmware/park/park.lds). */
+struct park_module_header {
+	uint32_t magic;		/* PARK_MODULE_MAGIC */
+	uint32_t image_size;
+	uint32_t mem_size;
+	uint32_t reset_vector;	/* offset: the OS's offlined CPUs come here */
+	uint32_t entry64;	/* offset: CPUs from the AP trampoline */
+	uint32_t config;	/* offset of struct park_config */
+	uint32_t idt_stubs;	/* offset of 32 stubs, 16 bytes apart */
+} __attribute__((packed));
+#endif
+
+#endif
