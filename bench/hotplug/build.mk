@@ -1,12 +1,17 @@
 # bench-hotplug: vCPU add/remove latency on hotcpu, SeaBIOS and OVMF
 # (bench/hotplug/run.sh), with acpi63, the benchmark-only ACPI table
-# upgrade for SeaBIOS and OVMF.
+# upgrade for SeaBIOS and OVMF, and hmp, the monitor client that turns
+# QEMU's logs on and off around each operation for the SMM counts.
 $(BUILD)/bench/acpi63: bench/hotplug/acpi63.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $< -o $@
 
+$(BUILD)/bench/hmp: bench/hotplug/hmp.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< -o $@
+
 bench-hotplug: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(BUILD)/bench/acpi63 \
-		$(GUEST_KERNEL) $(GUEST_INITRD)
+		$(BUILD)/bench/hmp $(GUEST_KERNEL) $(GUEST_INITRD)
 	bash bench/hotplug/run.sh $(BUILD)
 
 BENCHES += bench-hotplug

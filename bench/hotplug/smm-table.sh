@@ -1,0 +1,111 @@
+# shellcheck shell=bash
+# Sourced by run.sh: the SMM table, from the stress loops of hotcpu (SMM),
+# hotcpu-nosmm and ovmf (all $out/KEY.json), the OVMF secure-boot attempt
+# ($out/ovmf-smm.json or .hang) and the counting windows (counts.sh).
+# Needs: out, cycles, windows, hang_s, accel, count_field().
+
+smm_cols="hotcpu hotcpu-nosmm ovmf-smm"
+
+# Latency statistic $2 (p50, p95) of operation $1 for column $3: the
+# number, "hangs" for the add that timed out, "-" for what never ran.
+smm_latency() {
+	if [ -e "$out/$3.json" ]; then
+		jq -r ".\"$1-ms\".$2" "$out/$3.json" | awk '{ printf "%.1f", $1 }'
+	elif [ "$1" = add ] && [ -e "$out/$3.hang" ]; then
+		echo hangs
+	else
+		echo -
+	fi
+}
+
+# a / b, and whether it is at most the target $3.
+smm_ratio() {
+	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {
+		r = a / b
+		printf "%.2fx (target <= %.2fx): %s", r, t,
+			r <= t ? "met" : "NOT met" }'
+}
+
+smm_row() {
+	local label=$1 key
+	shift
+	printf '%-30s' "$label"
+	for key in $smm_cols; do
+		printf ' %13s' "$("$@" "$key")"
+	done
+	echo
+}
+
+# Count field $2 of operation $1 for column $3; entries are TCG's log.
+smm_count() {
+	if [ "$accel" != tcg ] && [ "$2" != 1 ] && [ "$2" != 4 ]; then
+		echo "n/a"
+		return
+	fi
+	count_field "$3" "$1" "$2"
+}
+
+smm_table() {
+	local h n o op
+
+	echo "SMM: hotcpu.fd with SMM and without, OVMF's secure-boot build with SMM"
+	echo "hotcpu (SMM): -M q35,smm=on; SMI broadcast, CPU hotplug and hot-unplug negotiated,"
+	echo "every add and remove through the SMI handler (checked in its debugcon log)."
+	echo "hotcpu (no SMM): the same image with -M q35,smm=off. OVMF secboot: OVMF_CODE_4M.secboot.fd,"
+	echo "smm=on, secure pflash, + initrd ACPI upgrade. Latency in ms, measured as above."
+	echo "Counts per operation: $windows adds and removes in a second VM per column with QEMU's"
+	echo "-d int and trace events on (a/b: the windows differed). SMIs = writes to APM_CNT"
+	echo "(0xB2); SMM entries = TCG 'SMM: enter', per vCPU in thread order (boot CPU first);"
+	echo "register accesses = memory_region_ops on acpi-cpu-hotplug (0xcd8-0xce3), QEMU's AML"
+	echo "and the firmware together; 'in SMM' = made by a vCPU between its SMM entry and RSM."
+	echo
+	printf '%-30s %13s %13s %13s\n' "" hotcpu hotcpu "OVMF secboot"
+	printf '%-30s %13s %13s %13s\n' "" "(SMM)" "(no SMM)" "(SMM)"
+	smm_row "add median" smm_latency add p50
+	smm_row "add p95" smm_latency add p95
+	smm_row "remove median" smm_latency remove p50
+	smm_row "remove p95" smm_latency remove p95
+	for op in add remove; do
+		echo "per hot-$op:"
+		smm_row "  SMIs (writes to 0xB2)" smm_count "$op" 1
+		smm_row "  SMM entries" smm_count "$op" 2
+		smm_row "    per vCPU" smm_count "$op" 3
+		smm_row "  register-block accesses" smm_count "$op" 4
+		smm_row "    of them in SMM" smm_count "$op" 5
+	done
+	echo
+
+	h=$(jq -r '."add-ms".p50' "$out/hotcpu.json")
+	n=$(jq -r '."add-ms".p50' "$out/hotcpu-nosmm.json")
+	o=$(jq -r '."add-ms".p50' "$out/ovmf.json")
+	echo "hot-add median, hotcpu SMM / hotcpu no SMM: $(smm_ratio "$h" "$n" 1.2)"
+	echo "hot-add median, hotcpu SMM / OVMF no SMM:   $(smm_ratio "$h" "$o" 1.0)"
+	awk -v a="$(jq -r '."add-ms".p95' "$out/hotcpu.json")" \
+		-v b="$(jq -r '."add-ms".p95' "$out/hotcpu-nosmm.json")" \
+		-v c="$(jq -r '."add-ms".p95' "$out/ovmf.json")" \
+		-v d="$(jq -r '."remove-ms".p50' "$out/hotcpu.json")" \
+		-v e="$(jq -r '."remove-ms".p50' "$out/hotcpu-nosmm.json")" \
+		-v f="$(jq -r '."remove-ms".p50' "$out/ovmf.json")" 'BEGIN {
+		printf "(same ratios, add p95: %.2fx and %.2fx; remove median: %.2fx and %.2fx)\n",
+			a / b, a / c, d / e, d / f }'
+	# The firmware times its hot-add from admitting the new CPU to its
+	# relocation (TCG only: under KVM the CPU relocates at its SIPI).
+	sed -n 's/.*smm: hot-add CPU .* admitted and relocated in \([0-9]*\) us$/\1/p' \
+		"$out/hotcpu-debugcon.log" | sort -n | awk '{ v[NR] = $1 }
+		END { if (NR) printf "hotcpu in SMM per hot-add, admit to relocated (debugcon, %d adds): median %d us, max %d us\n",
+			NR, v[int((NR + 1) / 2)], v[NR] }'
+	echo "idle second in each counting VM (hotcpu SMM, no SMM, OVMF secboot): SMIs" \
+		"$(for k in $smm_cols; do count_field "$k" idle 1; done | paste -sd' ')," \
+		"register accesses" \
+		"$(for k in $smm_cols; do count_field "$k" idle 4; done | paste -sd' ')"
+	if [ -e "$out/ovmf-smm.hang" ]; then
+		echo
+		echo "OVMF secboot with SMM hangs on the first hot-add under $accel: no _OST and no CPU"
+		echo "online within $hang_s s (hotcpu plug: $(sed -n 's/.*failed: \([^(]*[^ (]\).*/\1/p' \
+			"$out/ovmf-smm.hang" | head -n1))."
+		[ -e "$out/count-ovmf-smm/hang" ] &&
+			echo "The counting VM hung the same way; its add column shows what OVMF did before."
+		echo "Where its SMM CPU hotplug works (KVM) OVMF secboot is compared on paper only:"
+		echo "that is not measurable on this host, so this table has no latency for it."
+	fi
+}
