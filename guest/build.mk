@@ -10,6 +10,10 @@ $(GUEST_KERNEL):
 $(GUEST_INITRD): guest/build.sh guest/init.sh guest/cpuwatch.c guest/ioport.c guest/physmem.c
 	sh guest/build.sh initrd $(GUEST) $(CC)
 
-guest: $(GUEST_KERNEL) $(GUEST_INITRD)
+GUEST_INITRD_KEXEC := $(GUEST)/initrd-kexec.img
+$(GUEST_INITRD_KEXEC): $(GUEST_KERNEL) $(GUEST_INITRD) guest/build.sh
+	sh guest/build.sh kexec $(GUEST) $(CC)
+
+guest: $(GUEST_KERNEL) $(GUEST_INITRD) $(GUEST_INITRD_KEXEC)
 
 .PHONY: guest

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Builds the bundled guest: Debian's Linux 6.12 cloud kernel from
 # bookworm-backports and a busybox initramfs with the hotcpu CPU agent.
-# Usage: guest/build.sh kernel|initrd OUTDIR [CC]
-# The kernel is downloaded once; the initramfs is rebuilt from source.
+# Usage: guest/build.sh kernel|initrd|kexec OUTDIR [CC]
+# The kernel is downloaded once; the initramfs is rebuilt from source;
+# "kexec" adds kexec-tools and a kernel and initramfs to kexec into, for
+# the tests that need them (initrd-kexec.img).
 set -eu
 what=$1 out=$2 cc=${3:-cc}
 kver=${HOTCPU_GUEST_KVER:-6.12.95+deb12}
@@ -51,4 +53,24 @@ if [ "$what" = initrd ]; then
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/initrd.img.tmp"
 	mv "$out/initrd.img.tmp" "$out/initrd.img"
 	echo "guest: initramfs $(du -k "$out/initrd.img" | cut -f1) KiB"
+fi
+
+if [ "$what" = kexec ]; then
+	[ -x /sbin/kexec ] || { echo "guest: kexec-tools is missing (apt-get install kexec-tools)" >&2; exit 1; }
+	root=$work/initramfs-kexec
+	rm -rf "$root" && mkdir -p "$root/kexec" "$root/sbin"
+	cp /sbin/kexec "$root/sbin/kexec"
+	# kexec-tools is dynamically linked: take its libraries along.
+	for lib in $(ldd /sbin/kexec | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	cp "$out/vmlinuz" "$root/kexec/vmlinuz"
+	cp "$out/initrd.img" "$root/kexec/initrd.img"
+	# An uncompressed cpio appended to the base initramfs: the kernel
+	# unpacks both into one rootfs.
+	(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/kexec.cpio"
+	cat "$out/initrd.img" "$work/kexec.cpio" >"$out/initrd-kexec.img.tmp"
+	mv "$out/initrd-kexec.img.tmp" "$out/initrd-kexec.img"
+	echo "guest: kexec initramfs $(du -k "$out/initrd-kexec.img" | cut -f1) KiB"
 fi

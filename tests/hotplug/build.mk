@@ -11,23 +11,27 @@ $(BUILD)/hotplug/vm.o: tests/boot/vm.c | $(BUILD)/hotplug
 	$(CC) $(HP_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/hotplug/%.o: tools/hotcpu/%.c | $(BUILD)/hotplug
 	$(CC) $(HP_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/hotplug/test-smm-hotplug: $(BUILD)/hotplug/test-smm-hotplug.o $(HP_OBJS)
+$(BUILD)/hotplug/test-%: $(BUILD)/hotplug/test-%.o $(HP_OBJS)
 	$(CC) $(HP_CFLAGS) $^ $(CMOCKA_LIBS) -ljansson -o $@
 $(BUILD)/hotplug:
 	mkdir -p $@
-.SECONDARY: $(HP_OBJS) $(BUILD)/hotplug/test-smm-hotplug.o
+HP_TESTS := $(BUILD)/hotplug/test-smm-hotplug $(BUILD)/hotplug/test-mp-wakeup
+.SECONDARY: $(HP_OBJS) $(HP_TESTS:=.o)
 
-ALL += $(BUILD)/hotplug/test-smm-hotplug
+ALL += $(HP_TESTS)
 check-hotplug: $(BUILD)/hotplug/test-smm-hotplug $(BUILD)/hotcpu.fd \
 		$(GUEST_KERNEL) $(GUEST_INITRD)
 	$(BUILD)/hotplug/test-smm-hotplug
-CHECKS += check-hotplug
+check-mp-wakeup: $(BUILD)/hotplug/test-mp-wakeup $(BUILD)/hotcpu.fd \
+		$(GUEST_KERNEL) $(GUEST_INITRD) $(GUEST_INITRD_KEXEC)
+	$(BUILD)/hotplug/test-mp-wakeup
+CHECKS += check-hotplug check-mp-wakeup
 
 # 1000 add/remove cycles over as many VMs as QEMU's TCG limit needs.
 soak: $(BUILD)/hotplug/test-smm-hotplug $(BUILD)/hotcpu.fd $(GUEST_KERNEL) \
 		$(GUEST_INITRD)
 	HOTCPU_HOTPLUG_CYCLES=1000 CMOCKA_TEST_ABORT=1 \
 		$(BUILD)/hotplug/test-smm-hotplug
-.PHONY: check-hotplug soak
+.PHONY: check-hotplug check-mp-wakeup soak
 
--include $(HP_OBJS:.o=.d) $(BUILD)/hotplug/test-smm-hotplug.d
+-include $(HP_OBJS:.o=.d) $(HP_TESTS:=.d)

@@ -177,6 +177,35 @@ static void test_no_room_for_fadt(void **state)
 	assert_log("no room for a 276-byte FADT");
 }
 
+static void test_mp_wakeup_appended(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	struct acpi_madt *madt;
+	struct acpi_madt_mp_wakeup w;
+
+	(void)state;
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
+	assert_int_equal(acpi_madt_add_mp_wakeup(rsdp, &fx.high, 0x1eff6000,
+						 0x1eff7020), 0);
+	madt = (void *)acpi_find_table(rsdp, ACPI_SIG_MADT);
+	/* A new, longer copy linked from the RSDT; the old entries kept. */
+	assert_int_not_equal((uintptr_t)madt, tables + FIX_MADT);
+	assert_int_equal(rsdt_entry(1), (uintptr_t)madt);
+	assert_int_equal(byte_sum(phys_ptr(tables + FIX_RSDT), FIX_RSDT_LEN), 0);
+	assert_int_equal(madt->header.length, FIX_MADT_LEN + 24);
+	assert_int_equal(byte_sum(madt, madt->header.length), 0);
+	assert_int_equal(madt->header.revision, 5);
+	assert_memory_equal((uint8_t *)madt + 44,
+			    (uint8_t *)phys_ptr(tables + FIX_MADT) + 44,
+			    FIX_MADT_LEN - 44);
+	memcpy(&w, (uint8_t *)madt + FIX_MADT_LEN, sizeof(w));
+	assert_int_equal(w.type, ACPI_MADT_MP_WAKEUP);
+	assert_int_equal(w.length, 24);
+	assert_int_equal(w.mailbox_version, 1);
+	assert_int_equal(w.mailbox_address, 0x1eff6000);
+	assert_int_equal(w.reset_vector, 0x1eff7020);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +218,7 @@ int main(void)
 		T(test_missing_fadt),
 		T(test_madt_entry_overrun),
 		T(test_no_room_for_fadt),
+		T(test_mp_wakeup_appended),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
