@@ -2,8 +2,8 @@
  * layout.h), below 1 MiB so a SIPI can start an AP here (vector
  * AP_TRAMPOLINE >> 12), and where SMM resumes a hot-added CPU that left
  * the first-SMI stub in the reset state. Two modes, set by the copier:
- *  - halt: report in and halt (boot-time SMBASE relocation under
- *    latched-SMI rules, before INIT puts the AP back for the OS);
+ *  - halt: report in and halt (boot-time SMBASE relocation, before INIT
+ *    puts the AP back into wait-for-SIPI);
  *  - park: go to long mode on the park area's page tables and into the
  *    park module (firmware/park/entry.S) to wait on the MP wakeup
  *    mailbox. */
@@ -15,7 +15,8 @@
 ap_trampoline_start:
 	/* State: real mode, CS = AP_TRAMPOLINE >> 4, IP 0, interrupts
 	 * off; no stack. */
-	movb $1, %cs:(ap_trampoline_flag - ap_trampoline_start)
+	/* Report in: every AP that runs this is out of SMM. */
+	lock incw %cs:(ap_trampoline_count - ap_trampoline_start)
 	cmpb $0, %cs:(d_mode - ap_trampoline_start)
 	je halt
 	lgdtl %cs:(d_gdt_desc - ap_trampoline_start)
@@ -61,10 +62,10 @@ halt:	cli
 
 	.balign 8
 d_mode:		.byte 0		/* 0 halt, 1 park */
-	.globl ap_trampoline_flag
-ap_trampoline_flag:
-		.byte 0		/* set by every AP that starts here */
-		.word 0
+		.byte 0
+	.globl ap_trampoline_count
+ap_trampoline_count:
+		.word 0		/* APs that started here */
 d_far32:	.long 0		/* code32, linear */
 		.word GDT_SEL_CODE32
 		.word 0

@@ -113,11 +113,14 @@ struct smm_state *smm_install(const struct smram_plan *p)
 	fsd->admit = (uint32_t)(uintptr_t)st->admit;
 	fsd->nr_admit = p->nr_slots;
 	fsd->xapic_base = LAPIC_DEFAULT_BASE;
-	/* Where a CPU that entered SMM from the reset state resumes: the
-	 * park trampoline when APs wait on the MP wakeup mailbox (the OS
-	 * sends them no SIPI), else the ROM's hlt loop, where the OS's
-	 * INIT-SIPI-SIPI finds it. */
-	if (p->park) {
+	return st;
+}
+
+void smm_first_smi_resume(int where)
+{
+	struct first_smi_data *fsd = phys_ptr(FIRST_SMI_DATA);
+
+	if (where == SMM_RESUME_TRAMPOLINE) {
 		fsd->resume_cs_sel = AP_TRAMPOLINE >> 4;
 		fsd->resume_cs_base = AP_TRAMPOLINE;
 		fsd->resume_ip = 0;
@@ -127,5 +130,4 @@ struct smm_state *smm_install(const struct smram_plan *p)
 		fsd->resume_ip = (uint32_t)((uintptr_t)rom_hlt_loop -
 					    0xffff0000u);
 	}
-	return st;
 }

@@ -28,7 +28,7 @@
 #define RELOCATE_APS_US			1000000
 
 extern const char ap_trampoline_start[], ap_trampoline_end[],
-	ap_trampoline_flag[];
+	ap_trampoline_count[];
 
 static uint32_t hw_io_read(void *ctx, uint16_t port, unsigned size)
 {
@@ -83,30 +83,82 @@ static int wait_relocated(struct smm_state *st, uint32_t slot, uint64_t us)
 	return 0;
 }
 
-/* Latched rules: the AP waits for SIPI with its SMI pending. One SIPI to
- * a trampoline releases it; it takes the SMI at once, relocates, then
- * reports in, and INIT puts it back into wait-for-SIPI for the OS. Only
- * ever sent to a CPU that never entered SMM, so never to one in SMM. */
-static int relocate_by_sipi(struct smm_state *st, uint32_t slot)
+/* APs that have run the halt-mode trampoline since it was installed. */
+static volatile uint16_t *trampoline_count(void)
 {
-	volatile uint8_t *flag = phys_ptr(AP_TRAMPOLINE +
-					  (ap_trampoline_flag -
-					   ap_trampoline_start));
-	uint64_t end;
+	return phys_ptr(AP_TRAMPOLINE +
+			(ap_trampoline_count - ap_trampoline_start));
+}
 
+/* Boot relocation sends every AP through the trampoline in halt mode:
+ * reaching it proves the AP left SMM, so INIT can no longer meet it
+ * there (docs/smm-cpu-hotplug.md). */
+static void install_halt_trampoline(void)
+{
 	memcpy(phys_ptr(AP_TRAMPOLINE), ap_trampoline_start,
 	       ap_trampoline_end - ap_trampoline_start);
-	*flag = 0;
-	apic_send_init(st->slots[slot].apic_id);
-	apic_send_sipi(st->slots[slot].apic_id, AP_TRAMPOLINE);
-	end = timer_us() + RELOCATE_APS_US;
-	while (!*flag || st->slots[slot].state != SLOT_RELOCATED) {
+}
+
+/* Waits until n APs ran the trampoline; 0 when they did. */
+static int wait_trampoline(unsigned n, uint64_t us)
+{
+	uint64_t end = timer_us() + us;
+
+	while (*trampoline_count() < n) {
 		if (timer_us() > end)
 			return -1;
 		cpu_relax();
 	}
+	return 0;
+}
+
+/* Latched rules: the AP waits for SIPI with its SMI pending. One SIPI to
+ * the trampoline releases it; it takes the SMI at once, relocates, then
+ * reports in, and INIT puts it back into wait-for-SIPI for the OS. Only
+ * ever sent to a CPU that never entered SMM, so never to one in SMM. */
+static int relocate_by_sipi(struct smm_state *st, uint32_t slot)
+{
+	*trampoline_count() = 0;
+	apic_send_init(st->slots[slot].apic_id);
+	apic_send_sipi(st->slots[slot].apic_id, AP_TRAMPOLINE);
+	if (wait_trampoline(1, RELOCATE_APS_US) ||
+	    wait_relocated(st, slot, RELOCATE_APS_US))
+		return -1;
 	apic_send_init(st->slots[slot].apic_id);
 	return 0;
+}
+
+/* TCG's rules: every AP takes the SMI in wait-for-SIPI, relocates, and
+ * resumes from the reset state at the trampoline (first-SMI stub), which
+ * counts it and halts it. Once all relocated APs are counted, none is in
+ * SMM, and INIT puts them back into wait-for-SIPI for the OS. Returns
+ * how many relocated. */
+static unsigned relocate_by_smi(struct smm_state *st)
+{
+	unsigned relocated = 0;
+
+	*trampoline_count() = 0;
+	for (uint32_t i = 0; i < st->nr_slots; i++)
+		if (i != st->bsp_slot && st->slots[i].state == SLOT_ADMITTED)
+			apic_send_smi(st->slots[i].apic_id);
+	for (uint32_t i = 0; i < st->nr_slots; i++)
+		if (i != st->bsp_slot && st->slots[i].state != SLOT_ABSENT &&
+		    !wait_relocated(st, i, RELOCATE_APS_US))
+			relocated++;
+	if (!relocated)
+		return 0;
+	if (wait_trampoline(relocated, RELOCATE_APS_US)) {
+		/* Leave them alone: the OS's INIT-SIPI-SIPI comes much
+		 * later, and the mailbox is off when an AP does not park. */
+		dprintf(DBG_ERR, "smm: %u of %u relocated APs did not leave "
+			"SMM in time\n", relocated - *trampoline_count(),
+			relocated);
+		return relocated;
+	}
+	for (uint32_t i = 0; i < st->nr_slots; i++)
+		if (i != st->bsp_slot && st->slots[i].state == SLOT_RELOCATED)
+			apic_send_init(st->slots[i].apic_id);
+	return relocated;
 }
 
 /* Relocates every boot CPU; returns how many are relocated. */
@@ -139,6 +191,8 @@ static unsigned relocate_boot_cpus(struct smm_state *st, struct cpuhp *hp,
 	if (st->bsp_slot == ~0u)
 		panic("smm: the BSP (APIC ID %u) is not a present CPU\n", self);
 
+	install_halt_trampoline();
+	smm_first_smi_resume(SMM_RESUME_TRAMPOLINE);
 	/* The BSP first: a self-SMI, taken at the next instruction. */
 	apic_send_smi(self);
 	if (wait_relocated(st, st->bsp_slot, RELOCATE_BSP_US))
@@ -149,15 +203,7 @@ static unsigned relocate_boot_cpus(struct smm_state *st, struct cpuhp *hp,
 	 * rules first: an AP that relocates proves them. */
 	st->rules = kvm_signature() ? SMM_RULES_LATCHED : SMM_RULES_TAKEN;
 	if (st->rules == SMM_RULES_TAKEN && present > 1) {
-		for (uint32_t i = 0; i < st->nr_slots; i++)
-			if (i != st->bsp_slot &&
-			    st->slots[i].state == SLOT_ADMITTED)
-				apic_send_smi(st->slots[i].apic_id);
-		for (uint32_t i = 0; i < st->nr_slots; i++)
-			if (i != st->bsp_slot &&
-			    st->slots[i].state != SLOT_ABSENT &&
-			    !wait_relocated(st, i, RELOCATE_APS_US))
-				relocated++;
+		relocated = relocate_by_smi(st);
 		if (!relocated)
 			st->rules = SMM_RULES_LATCHED;
 	}
@@ -262,6 +308,12 @@ void smm_setup(void)
 	/* Release: the SMM module checks the magic before anything. */
 	__atomic_store_n(&st->magic, SMM_STATE_MAGIC, __ATOMIC_RELEASE);
 	relocated = relocate_boot_cpus(st, &hp, &plan);
+	/* From now on only hot-added CPUs enter from the reset state:
+	 * into the park trampoline (mp_wakeup_setup() installs it before
+	 * the OS runs) or the ROM's hlt loop, where INIT-SIPI-SIPI finds
+	 * them. */
+	smm_first_smi_resume(plan.park ? SMM_RESUME_TRAMPOLINE :
+					 SMM_RESUME_ROM_HLT);
 	st->boot_done = 1;
 	hotplug_on = true;
 	/* Last look at TSEG: once locked, this code reads 0xff there. */

@@ -1,6 +1,7 @@
-/* SMM-protected CPU hotplug with real Linux under QEMU (TCG): hot-add,
- * hot-remove, re-add, back-to-back adds, long add/remove loops, what the
- * OS can see of SMRAM, junk from the OS, and SMI negotiation both ways. */
+/* SMM-protected CPU hotplug with real Linux under QEMU (TCG): APs back in
+ * wait-for-SIPI after the boot relocation, hot-add, hot-remove, re-add,
+ * back-to-back adds, long add/remove loops, what the OS can see of SMRAM,
+ * junk from the OS, and SMI negotiation both ways. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -49,9 +50,10 @@ static void boot(const char *name, const char *machine, const char *smp)
 	cfg.machine = machine;
 	cfg.smp = smp;
 	cfg.append = guest_append();
-	if (hp_boot(&h, name, &cfg))
+	if (hp_boot(&h, name, &cfg)) {
 		print_message("# boot failed; logs in %s\n", h.vm.dir);
-	assert_true(vm_running(&h.vm));
+		fail();
+	}
 }
 
 static int count(const char *hay, const char *needle)
@@ -320,6 +322,57 @@ static void test_machine_without_hotplug(void **state)
 	assert_int_equal(hp_present(&h), 1);
 }
 
+/* After the boot-time SMBASE relocation every AP is back where the OS
+ * expects it: in wait-for-SIPI (QEMU shows the reset state, CS f000,
+ * EIP fff0, halted), not in the trampoline or the ROM. The mailbox is off
+ * so that nothing else moves the APs, and there is no kernel, so the
+ * firmware halts right after. */
+static void test_boot_aps_wait_for_sipi(void **state)
+{
+	struct vm_config cfg = { 0 };
+	json_t *args, *ret = NULL;
+	const char *regs, *p;
+	int aps = 0;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	qmp__init(&h.q);
+	cfg.smp = "4";
+	cfg.kernel = "";
+	cfg.qmp = 1;
+	cfg.extra[0] = "-fw_cfg";
+	cfg.extra[1] = "name=opt/hotcpu/mp-wakeup,string=off";
+	assert_int_equal(vm_start(&h.vm, "smm-boot-aps", &cfg), 0);
+	assert_int_equal(vm_wait_debugcon(&h.vm, "hotcpu: halted", OP_MS), 0);
+	assert_non_null(strstr(vm_debugcon(&h.vm),
+			       "4 relocated, SMI in wait-for-SIPI taken"));
+	assert_null(strstr(vm_debugcon(&h.vm), "did not leave SMM"));
+	assert_int_equal(qmp__connect(&h.q, h.vm.qmp_path, 10000), 0);
+	args = json_pack("{s:s}", "command-line", "info registers -a");
+	assert_int_equal(qmp__execute(&h.q, "human-monitor-command", args,
+				      &ret, 10000), 0);
+	regs = json_string_value(ret);
+	assert_non_null(regs);
+	/* One block per CPU, "CPU#n" first; the BSP is CPU#0. */
+	for (p = strstr(regs, "CPU#1"); p; p = strstr(p + 1, "CPU#")) {
+		const char *end = strstr(p + 1, "CPU#");
+		char block[4096];
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		snprintf(block, sizeof(block), "%.*s", (int)n, p);
+		if (!strstr(block, "EIP=0000fff0") ||
+		    !strstr(block, "HLT=1") || !strstr(block, "CS =f000"))
+			print_message("# not in wait-for-SIPI:\n%.300s\n",
+				      block);
+		assert_non_null(strstr(block, "EIP=0000fff0"));
+		assert_non_null(strstr(block, "HLT=1"));
+		assert_non_null(strstr(block, "CS =f000"));
+		aps++;
+	}
+	json_decref(ret);
+	assert_int_equal(aps, 3);
+}
+
 /* Without SMM there is nothing to negotiate: QEMU plugs CPUs, the ACPI
  * tables the firmware installed let the guest take them. */
 static void test_without_smm(void **state)
@@ -335,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_teardown(fn, teardown)
+		T(test_boot_aps_wait_for_sipi),
 		T(test_add3_remove2_readd2),
 		T(test_two_adds_back_to_back),
 		T(test_add_remove_cycles),
