@@ -214,6 +214,15 @@ void mp_wakeup_setup(bool smm_hotplug)
 		panic("mp-wakeup: e820 map full\n");
 
 	parked = park_aps(slots, c.nr, apic_self_id(), &c);
+	/* An OS that uses the mailbox waits forever for an AP that does
+	 * not answer it; without the MADT entry it starts every AP, parked
+	 * or not, with INIT-SIPI-SIPI. */
+	if (parked < present - 1) {
+		dprintf(DBG_ERR, "mp-wakeup: off: %u of %u APs did not reach "
+			"the park loop; the OS starts APs with "
+			"INIT-SIPI-SIPI\n", present - 1 - parked, present - 1);
+		return;
+	}
 	mailbox_addr = area;
 	reset_vector_addr = module + h->reset_vector;
 	dprintf(DBG_INFO, "mp-wakeup: mailbox 0x%llx, reset vector 0x%llx, %u "
