@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +33,7 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	const char *argv[VM_MAX_ARGS];
 	char machine[128], mem[16], path[600], debugcon[600], qmp[640];
 	int in[2], out[2], n = 0;
+	pid_t parent;
 	FILE *f;
 
 	memset(vm, 0, sizeof(*vm));
@@ -106,6 +108,7 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return -1;
 	vm->t0_ms = now_ms();
+	parent = getpid();
 	vm->pid = fork();
 	if (vm->pid < 0)
 		return -1;
@@ -118,6 +121,10 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 		dup2(out[1], 1);
 		dup2(err, 2);
 		setpgid(0, 0);
+		/* QEMU dies with the test, even a killed one: an orphaned
+		 * TCG guest would eat CPU under every later test. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
 		if (cfg->module_dir)
 			setenv("QEMU_MODULE_DIR", cfg->module_dir, 1);
 		execvp(argv[0], (char **)argv);
