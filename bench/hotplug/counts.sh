@@ -121,6 +121,7 @@ count_run() {
 		fi
 	done
 	"$hotcpu" stop --name "$name" >/dev/null
+	cp "$HOTCPU_RUNTIME_DIR/$name/debugcon.log" "$logs/debugcon.log"
 }
 
 # Field $3 (1 SMIs, 2 SMM entries, 3 per vCPU, 4 accesses, 5 in SMM) of

@@ -148,14 +148,33 @@ samples() {
 	done
 }
 
+# CPU time used so far, in clock ticks: by the whole host ($1 = host)
+# or by process $1.
+cpu_ticks() {
+	if [ "$1" = host ]; then
+		awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat
+	else
+		awk '{ print $14 + $15 }' "/proc/$1/stat"
+	fi
+}
+
 # Runs the stress loop in VM bench-$1 on firmware $2 (more `hotcpu run`
 # arguments follow): JSON in $out/$1.json, the firmware's debug log in
-# $out/$1-debugcon.log.
+# $out/$1-debugcon.log, and in $out/$1.host the share of the host's CPU
+# that went to anything but this VM's QEMU meanwhile: on a shared host
+# other work inflates the latencies, and the table says how much there
+# was.
 measure() {
-	local key=$1 fw=$2 name=bench-$1
+	local key=$1 fw=$2 name=bench-$1 pid t0 h0 q0
 	shift 2
 	boot "$name" "$fw" "$@"
+	pid=$(jq -r '."qemu-pid"' "$HOTCPU_RUNTIME_DIR/$name/state.json")
+	t0=$(date +%s.%N) h0=$(cpu_ticks host) q0=$(cpu_ticks "$pid")
 	"$hotcpu" stress --name "$name" --cycles "$cycles" --json >"$out/$key.json"
+	awk -v t0="$t0" -v t1="$(date +%s.%N)" -v h="$(($(cpu_ticks host) - h0))" \
+		-v q="$(($(cpu_ticks "$pid") - q0))" -v hz="$(getconf CLK_TCK)" \
+		-v n="$(nproc)" 'BEGIN { printf "%.0f\n", 100 * (h - q) / ((t1 - t0) * hz * n) }' \
+		>"$out/$key.host"
 	"$hotcpu" stop --name "$name" >/dev/null
 	cp "$HOTCPU_RUNTIME_DIR/$name/debugcon.log" "$out/$key-debugcon.log"
 	samples "$key"
@@ -243,6 +262,9 @@ accel=$(jq -r .accel "$out/hotcpu.json")
 	echo "hotcpu: with SMM (-M q35,smm=on, QEMU's default under TCG); SeaBIOS and OVMF: no SMM."
 	echo "SeaBIOS and OVMF: QEMU's ACPI tables upgraded through the kernel's initrd"
 	echo "(FADT 6.3, MADT rev 5 Online Capable), a benchmark-only aid; hotcpu needs none."
+	echo "Host CPU used outside the measured QEMU during each loop ($(nproc) CPUs): hotcpu" \
+		"$(cat "$out/hotcpu.host")%, hotcpu no SMM $(cat "$out/hotcpu-nosmm.host")%," \
+		"SeaBIOS $(cat "$out/seabios.host")%, OVMF $(cat "$out/ovmf.host")%"
 	echo
 	metric() { jq -r "$1" "$out/hotcpu.json" "$out/seabios.json" "$out/ovmf.json" | paste -sd' '; }
 	printf '%-16s %9s %9s %9s %15s %12s\n' "" hotcpu SeaBIOS OVMF SeaBIOS/hotcpu OVMF/hotcpu

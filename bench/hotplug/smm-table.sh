@@ -88,6 +88,11 @@ smm_table() {
 		-v f="$(jq -r '."remove-ms".p50' "$out/ovmf.json")" 'BEGIN {
 		printf "(same ratios, add p95: %.2fx and %.2fx; remove median: %.2fx and %.2fx)\n",
 			a / b, a / c, d / e, d / f }'
+	awk -v a="$(cat "$out/hotcpu.host")" -v b="$(cat "$out/hotcpu-nosmm.host")" \
+		-v c="$(cat "$out/ovmf.host")" 'BEGIN {
+		if (a > 10 || b > 10 || c > 10)
+			printf "WARNING: other work took %d%%, %d%% and %d%% of the host CPU during the hotcpu SMM,\n" \
+				"no SMM and OVMF loops: these ratios are not reliable; rerun on an idle host.\n", a, b, c }'
 	# The firmware times its hot-add from admitting the new CPU to its
 	# relocation (TCG only: under KVM the CPU relocates at its SIPI).
 	sed -n 's/.*smm: hot-add CPU .* admitted and relocated in \([0-9]*\) us$/\1/p' \
