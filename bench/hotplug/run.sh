@@ -163,7 +163,7 @@ cpu_ticks() {
 # $out/$1-debugcon.log, and in $out/$1.host the share of the host's CPU
 # that went to anything but this VM's QEMU meanwhile: on a shared host
 # other work inflates the latencies, and the table says how much there
-# was.
+# was. Clock-tick sampling reads an idle host a little below 0: shown as 0.
 measure() {
 	local key=$1 fw=$2 name=bench-$1 pid t0 h0 q0
 	shift 2
@@ -173,7 +173,7 @@ measure() {
 	"$hotcpu" stress --name "$name" --cycles "$cycles" --json >"$out/$key.json"
 	awk -v t0="$t0" -v t1="$(date +%s.%N)" -v h="$(($(cpu_ticks host) - h0))" \
 		-v q="$(($(cpu_ticks "$pid") - q0))" -v hz="$(getconf CLK_TCK)" \
-		-v n="$(nproc)" 'BEGIN { printf "%.0f\n", 100 * (h - q) / ((t1 - t0) * hz * n) }' \
+		-v n="$(nproc)" 'BEGIN { v = 100 * (h - q) / ((t1 - t0) * hz * n); printf "%.0f\n", v < 0 ? 0 : v }' \
 		>"$out/$key.host"
 	"$hotcpu" stop --name "$name" >/dev/null
 	cp "$HOTCPU_RUNTIME_DIR/$name/debugcon.log" "$out/$key-debugcon.log"
