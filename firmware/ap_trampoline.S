@@ -2,8 +2,10 @@
  * layout.h), below 1 MiB so a SIPI can start an AP here (vector
  * AP_TRAMPOLINE >> 12), and where SMM resumes a hot-added CPU that left
  * the first-SMI stub in the reset state. Two modes, set by the copier:
- *  - halt: report in and halt (boot-time SMBASE relocation, before INIT
- *    puts the AP back into wait-for-SIPI);
+ *  - wait: report in and spin until INIT puts the AP back into
+ *    wait-for-SIPI (boot-time SMBASE relocation). It spins rather than
+ *    halts because QEMU's TCG leaves INIT pending on a halted CPU until
+ *    something else (a SIPI, an SMI) wakes it;
  *  - park: go to long mode on the park area's page tables and into the
  *    park module (firmware/park/entry.S) to wait on the MP wakeup
  *    mailbox. */
@@ -18,7 +20,7 @@ ap_trampoline_start:
 	/* Report in: every AP that runs this is out of SMM. */
 	lock incw %cs:(ap_trampoline_count - ap_trampoline_start)
 	cmpb $0, %cs:(d_mode - ap_trampoline_start)
-	je halt
+	je wait
 	lgdtl %cs:(d_gdt_desc - ap_trampoline_start)
 	/* Caches on (reset leaves CD and NW set), protected mode. */
 	movl %cr0, %eax
@@ -56,12 +58,12 @@ code64_entry:
 	jmp *%rax
 
 	.code16
-halt:	cli
-	hlt
-	jmp halt
+wait:	cli
+1:	pause
+	jmp 1b
 
 	.balign 8
-d_mode:		.byte 0		/* 0 halt, 1 park */
+d_mode:		.byte 0		/* 0 wait, 1 park */
 		.byte 0
 	.globl ap_trampoline_count
 ap_trampoline_count:

@@ -83,17 +83,17 @@ static int wait_relocated(struct smm_state *st, uint32_t slot, uint64_t us)
 	return 0;
 }
 
-/* APs that have run the halt-mode trampoline since it was installed. */
+/* APs that have run the wait-mode trampoline since it was installed. */
 static volatile uint16_t *trampoline_count(void)
 {
 	return phys_ptr(AP_TRAMPOLINE +
 			(ap_trampoline_count - ap_trampoline_start));
 }
 
-/* Boot relocation sends every AP through the trampoline in halt mode:
+/* Boot relocation sends every AP through the trampoline in wait mode:
  * reaching it proves the AP left SMM, so INIT can no longer meet it
  * there (docs/smm-cpu-hotplug.md). */
-static void install_halt_trampoline(void)
+static void install_wait_trampoline(void)
 {
 	memcpy(phys_ptr(AP_TRAMPOLINE), ap_trampoline_start,
 	       ap_trampoline_end - ap_trampoline_start);
@@ -130,7 +130,7 @@ static int relocate_by_sipi(struct smm_state *st, uint32_t slot)
 
 /* TCG's rules: every AP takes the SMI in wait-for-SIPI, relocates, and
  * resumes from the reset state at the trampoline (first-SMI stub), which
- * counts it and halts it. Once all relocated APs are counted, none is in
+ * counts it and spins it. Once all relocated APs are counted, none is in
  * SMM, and INIT puts them back into wait-for-SIPI for the OS. Returns
  * how many relocated. */
 static unsigned relocate_by_smi(struct smm_state *st)
@@ -191,7 +191,7 @@ static unsigned relocate_boot_cpus(struct smm_state *st, struct cpuhp *hp,
 	if (st->bsp_slot == ~0u)
 		panic("smm: the BSP (APIC ID %u) is not a present CPU\n", self);
 
-	install_halt_trampoline();
+	install_wait_trampoline();
 	smm_first_smi_resume(SMM_RESUME_TRAMPOLINE);
 	/* The BSP first: a self-SMI, taken at the next instruction. */
 	apic_send_smi(self);
