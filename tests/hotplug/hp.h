@@ -34,7 +34,9 @@ int hp_wait_ost(struct hp *h, const char *id, int source, int timeout_ms);
  * final _OST for that slot. Plugging the slot again before that final
  * _OST races the guest's own _STA check ("Eject incomplete"). */
 int hp_wait_deleted(struct hp *h, const char *id, int timeout_ms);
-/* Waits until the guest reports exactly this online set, e.g. "0 1". */
+/* Waits until the guest reports exactly this online set, e.g. "0 1", in
+ * a line after the console mark: a line that came before an earlier
+ * vm_wait's match is not seen. */
 int hp_wait_online(struct hp *h, const char *set, int timeout_ms);
 /* Present CPUs according to query-hotpluggable-cpus. */
 int hp_present(struct hp *h);
