@@ -157,4 +157,24 @@ static inline void pci_config_writeb(uint16_t bdf, uint16_t off, uint8_t v)
 	outb(PCI_CONFIG_DATA + (off & 3), v);
 }
 
+/* Port I/O in the shape of struct platform's io_read and io_write
+ * (platform.h); ctx is unused. */
+static inline uint32_t port_io_read(void *ctx, uint16_t port, unsigned size)
+{
+	(void)ctx;
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static inline void port_io_write(void *ctx, uint16_t port, unsigned size,
+				 uint32_t v)
+{
+	(void)ctx;
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
+
 #endif

@@ -38,21 +38,6 @@ static const uint64_t park_gdt[] = {
 	0, 0x00cf9b000000ffff, 0x00af9b000000ffff, 0x00cf93000000ffff,
 };
 
-static uint32_t io_read(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx;
-	return size == 1 ? inb(port) : inl(port);
-}
-
-static void io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx;
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else
-		outl(port, v);
-}
-
 bool mp_wakeup_requested(void)
 {
 	const struct fw_cfg_file *f = fw_cfg_find("opt/hotcpu/mp-wakeup");
@@ -126,7 +111,8 @@ static unsigned park_aps(struct park_slot *slots, uint32_t nr,
 void mp_wakeup_setup(bool smm_hotplug)
 {
 	const struct park_module_header *h = (const void *)park_module_image;
-	struct platform io = { .io_read = io_read, .io_write = io_write };
+	struct platform io = { .io_read = port_io_read,
+				 .io_write = port_io_write };
 	uint64_t area, module, pt, idt, slots_addr, stacks, size, t0;
 	struct park_config *cfg;
 	struct park_slot *slots;

@@ -30,23 +30,6 @@
 extern const char ap_trampoline_start[], ap_trampoline_end[],
 	ap_trampoline_count[];
 
-static uint32_t hw_io_read(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx;
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void hw_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx;
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else if (size == 2)
-		outw(port, (uint16_t)v);
-	else
-		outl(port, v);
-}
-
 /* Whether CPU hotplug with SMI was negotiated and SMM is installed. */
 static bool hotplug_on;
 
@@ -55,8 +38,8 @@ bool smm_hotplug_on(void)
 	return hotplug_on;
 }
 
-static const struct platform boot_io = { .io_read = hw_io_read,
-					 .io_write = hw_io_write };
+static const struct platform boot_io = { .io_read = port_io_read,
+					 .io_write = port_io_write };
 
 static int kvm_signature(void)
 {

@@ -9,23 +9,6 @@
 
 void smm_hw_platform(struct platform *p, struct smm_state *st);
 
-static uint32_t hw_io_read(void *ctx, uint16_t port, unsigned size)
-{
-	(void)ctx;
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void hw_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
-{
-	(void)ctx;
-	if (size == 1)
-		outb(port, (uint8_t)v);
-	else if (size == 2)
-		outw(port, (uint16_t)v);
-	else
-		outl(port, v);
-}
-
 static void xapic_wait_idle(uint64_t base)
 {
 	for (int i = 0; i < 100000; i++) {
@@ -89,8 +72,8 @@ static void hw_relax(void *ctx)
 void smm_hw_platform(struct platform *p, struct smm_state *st)
 {
 	p->ctx = st;
-	p->io_read = hw_io_read;
-	p->io_write = hw_io_write;
+	p->io_read = port_io_read;
+	p->io_write = port_io_write;
 	p->send_smi = hw_send_smi;
 	p->start_cpu = hw_start_cpu;
 	p->now_us = hw_now_us;
