@@ -110,6 +110,17 @@ static void take_event(struct hp_result *r, json_t *ev, double t0)
 	}
 }
 
+/* Takes every queued QMP event into r. */
+static void take_events(struct hotplug *h, struct hp_result *r, double t0)
+{
+	json_t *ev;
+
+	while ((ev = qmp__pop_event(h->q))) {
+		take_event(r, ev, t0);
+		json_decref(ev);
+	}
+}
+
 /* Without the agent: the guest started the CPU once it runs with
  * paging on (CR0.PG), which only the guest's bring-up does. */
 static int cpu_started(struct hotplug *h, int index)
@@ -192,13 +203,9 @@ static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
 	int err;
 
 	for (;;) {
-		json_t *ev;
 		double now;
 
-		while ((ev = qmp__pop_event(h->q))) {
-			take_event(r, ev, t0);
-			json_decref(ev);
-		}
+		take_events(h, r, t0);
 		if (guest__poll(&h->con) && h->con.online[r->slot.index] &&
 		    r->online_ms < 0)
 			r->online_ms = h->con.online_ms - t0;
@@ -364,13 +371,9 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		goto out_log;
 	}
 	for (;;) {
-		json_t *ev;
 		double now;
 
-		while ((ev = qmp__pop_event(h->q))) {
-			take_event(r, ev, t0);
-			json_decref(ev);
-		}
+		take_events(h, r, t0);
 		if (guest__poll(&h->con) && !h->con.online[slot->index] &&
 		    r->offline_ms < 0)
 			r->offline_ms = h->con.online_ms - t0;
