@@ -261,7 +261,9 @@ static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
 	r->outcome = HP_TIMEOUT;
 	if (r->ost_status < 0)
 		snprintf(r->why, sizeof(r->why), "no _OST from the guest for "
-			 "the add (is the guest's ACPI up? see serial.log)");
+			 "the add: the guest's ACPI is not up, or the "
+			 "firmware's SMI handler is stuck (see serial.log "
+			 "and debugcon.log)");
 	else
 		snprintf(r->why, sizeof(r->why), "_OST success after %.1f ms "
 			 "but the guest %s", r->ost_ms, agent ?
