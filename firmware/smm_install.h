@@ -10,7 +10,6 @@
 struct smram_plan {
 	uint64_t tseg_base, tseg_size;
 	uint32_t nr_slots;
-	int park;	/* hot-added CPUs join the MP wakeup mailbox */
 	/* Computed by smram_plan(): addresses inside TSEG. */
 	uint64_t module, page_tables, idt, tiles, stacks, end;
 };

@@ -282,9 +282,8 @@ void smm_setup(void)
 		return;
 	}
 
-	plan.park = mp_wakeup_requested();
 	st = smm_install(&plan);
-	st->park = plan.park;
+	st->park = mp_wakeup_requested();
 	st->features = negotiated;
 	st->xapic_base = LAPIC_DEFAULT_BASE;
 	st->tsc_per_us = timer_tsc_rate(&st->tsc_at_t0, &st->t0_us);
@@ -295,7 +294,7 @@ void smm_setup(void)
 	 * into the park trampoline (mp_wakeup_setup() installs it before
 	 * the OS runs) or the ROM's hlt loop, where INIT-SIPI-SIPI finds
 	 * them. */
-	smm_first_smi_resume(plan.park ? SMM_RESUME_TRAMPOLINE :
+	smm_first_smi_resume(st->park ? SMM_RESUME_TRAMPOLINE :
 					 SMM_RESUME_ROM_HLT);
 	st->boot_done = 1;
 	hotplug_on = true;
