@@ -170,7 +170,7 @@ struct acpi_madt_x2apic {
 _Static_assert(sizeof(struct acpi_madt_x2apic) == 16, "madt x2apic");
 
 /* If you change this, update struct mp_wakeup_mailbox users in
- * firmware/mp_wakeup.c: Linux reads exactly these offsets. */
+ * firmware/boot/mp_wakeup.c: Linux reads exactly these offsets. */
 struct acpi_madt_mp_wakeup {
 	uint8_t type;
 	uint8_t length;		/* 24 for version 1 */

@@ -48,7 +48,7 @@
 #define PTE_PS			(1u << 7)	/* 2 MiB page in a PD */
 #define PTE_ADDR_MASK		0x000ffffffffff000ull
 
-/* Firmware GDT (firmware/entry.S). The 64-bit code and data selectors
+/* Firmware GDT (firmware/boot/entry.S). The 64-bit code and data selectors
  * are the ones the Linux 64-bit boot protocol requires (__BOOT_CS,
  * __BOOT_DS): if you change them, update hw/linux_boot.h. */
 #define GDT_SEL_CODE32		0x08

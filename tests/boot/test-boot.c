@@ -26,7 +26,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Boot phases in the order firmware/main.c runs them. */
+/* Boot phases in the order firmware/boot/main.c runs them. */
 static const char *const phases[] = {
 	"] hotcpu firmware\n", "] q35: ",     "] fw_cfg: ",
 	"] e820: ",	       "] mtrr: ",    "] pci: ",

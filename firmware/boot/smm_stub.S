@@ -1,4 +1,4 @@
-/* Per-CPU SMI entry stub, a template: firmware/smm_install.c copies it
+/* Per-CPU SMI entry stub, a template: firmware/boot/smm_install.c copies it
  * to SMBASE + 0x8000 of every slot and fills in the data block. It takes
  * the CPU from SMM's real-address-like entry state to long mode on the
  * slot's own GDT and stack and SMRAM's page tables, calls the SMM
@@ -73,7 +73,7 @@ d_idt_desc:	.word 0		/* limit */
 		.quad 0		/* SMRAM IDT */
 		.word 0, 0, 0
 	.balign 8
-gdt:	/* Same selectors as firmware/entry.S (hw/x86.h). */
+gdt:	/* Same selectors as firmware/boot/entry.S (hw/x86.h). */
 	.quad 0
 	.quad 0x00cf9b000000ffff	/* code32 */
 	.quad 0x00af9b000000ffff	/* code64 */

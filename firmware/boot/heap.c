@@ -7,7 +7,7 @@
 
 #define HEAP_SIZE (64 * 1024)
 
-/* Scratch space; zeroed with the rest of bss by firmware/entry.S. */
+/* Scratch space; zeroed with the rest of bss by firmware/boot/entry.S. */
 static uint8_t heap[HEAP_SIZE] __attribute__((aligned(16)));
 static size_t heap_used;
 

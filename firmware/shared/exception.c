@@ -23,7 +23,7 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "idt gate");
 
-/* firmware/exception.S: one stub per vector, 16 bytes apart. */
+/* firmware/shared/exception_stubs.S: one stub per vector, 16 bytes apart. */
 extern const char exception_stubs[];
 #define EXCEPTION_STUB_SIZE	16
 #define NR_EXCEPTIONS		32

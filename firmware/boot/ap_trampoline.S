@@ -75,7 +75,7 @@ d_gdt_desc:	.word gdt_end - gdt - 1
 		.long 0		/* linear address of gdt */
 		.word 0
 	.balign 8
-gdt:	/* Same selectors as firmware/entry.S (hw/x86.h). */
+gdt:	/* Same selectors as firmware/boot/entry.S (hw/x86.h). */
 	.quad 0
 	.quad 0x00cf9b000000ffff	/* code32 */
 	.quad 0x00af9b000000ffff	/* code64 */

@@ -1,5 +1,5 @@
 /* The firmware's physical memory layout; docs/memory-map.md draws it.
- * FW_RAM_BASE and FW_RAM_END are repeated in firmware/firmware.lds: if
+ * FW_RAM_BASE and FW_RAM_END are repeated in firmware/boot/firmware.lds: if
  * you change them, update it. */
 #ifndef FW_LAYOUT_H
 #define FW_LAYOUT_H

@@ -1,5 +1,5 @@
 /* fw_cfg access: the one interface the boot logic uses to read QEMU's
- * configuration. firmware/fw_cfg.c implements it on the device; the unit
+ * configuration. firmware/boot/fw_cfg.c implements it on the device; the unit
  * tests implement it on in-memory files (tests/fake_fw_cfg.c). */
 #ifndef FW_FW_CFG_H
 #define FW_FW_CFG_H

@@ -34,7 +34,7 @@ void linux_fill_boot_params(struct linux_boot_params *bp,
 /* Loads everything and jumps; never returns. */
 __attribute__((noreturn)) void linux_boot(void);
 
-/* firmware/entry.S: enter the kernel at entry with %rsi = boot_params. */
+/* firmware/boot/entry.S: enter the kernel at entry with %rsi = boot_params. */
 __attribute__((noreturn)) void linux_jump(uint64_t entry, uint64_t bp);
 
 #endif

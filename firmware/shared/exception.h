@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* Pushed by firmware/exception.S; if you change it, update the stubs. */
+/* Pushed by firmware/shared/exception_stubs.S; if you change it, update the stubs. */
 struct exception_frame {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t vector, error;

@@ -1,5 +1,5 @@
 /* The park area in ACPI NVS, where APs wait on the MP wakeup mailbox:
- * written by firmware/mp_wakeup.c, used by the park module
+ * written by firmware/boot/mp_wakeup.c, used by the park module
  * (firmware/park/). If you change it, update firmware/park/entry.S,
  * which uses the PARK_CFG_* offsets. */
 #ifndef FW_PARK_LAYOUT_H

@@ -1,6 +1,6 @@
 /* SMRAM layout and the shared data in it: written by the boot firmware
- * (firmware/smm_setup.c), used by the SMM module (firmware/smm/), the
- * first-SMI stub (firmware/smm/first_smi.S) and the unit tests.
+ * (firmware/boot/smm_setup.c), used by the SMM module (firmware/smm/), the
+ * first-SMI stub (firmware/boot/first_smi.S) and the unit tests.
  * docs/smm-cpu-hotplug.md draws it. */
 #ifndef FW_SMM_LAYOUT_H
 #define FW_SMM_LAYOUT_H
@@ -22,7 +22,7 @@
 /* First-SMI area: SMRAM at the default SMBASE (0x30000-0x4ffff) once
  * MCH_F_SMBASE is locked. Data page at 0x30000, stub at 0x38000, the
  * shared default save state at 0x3fe00. If you change the data layout,
- * update firmware/smm/first_smi.S, which uses these offsets. */
+ * update firmware/boot/first_smi.S, which uses these offsets. */
 #define FIRST_SMI_DATA		SMRAM_DEFAULT_BASE
 #define FIRST_SMI_STUB		(SMM_DEFAULT_SMBASE + SMM_ENTRY_OFFSET)
 #define FIRST_SMI_LOCK		0x00	/* u32: owner APIC ID + 1, 0 free */
@@ -82,7 +82,7 @@ struct smm_slot {
 	uint32_t smbase;
 	uint32_t state;		/* SLOT_* */
 	uint32_t pad;
-	/* Rendezvous bookkeeping in session numbers (firmware/smm_sync.c). */
+	/* Rendezvous bookkeeping in session numbers (firmware/shared/smm_session.c). */
 	uint32_t arrived;	/* written by the CPU */
 	uint32_t eject;		/* written by the monarch */
 	uint32_t parked;	/* written by the CPU */

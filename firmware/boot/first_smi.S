@@ -9,7 +9,7 @@
  * registers, and a CPU may execute RSM only while it holds the lock,
  * after writing its own new SMBASE. The lock is released by the same CPU
  * on its next SMI, a self-SMI sent just before RSM that lands at the new
- * SMBASE (firmware/smm_session.c:confirm_relocation): that is proof the
+ * SMBASE (firmware/shared/smm_session.c:confirm_relocation): that is proof the
  * save state was consumed, so no two CPUs can leave with one SMBASE. */
 #include "hw/apic.h"
 #include "hw/smm.h"
