@@ -70,9 +70,11 @@ static void consider(struct cpuhp *c, const struct smm_slot *slots,
 			refuse(plan, sel, "the BSP is never ejected");
 			return;
 		}
-		if (!(st & CPUHP_STAT_ENABLED) || s->state != SLOT_RELOCATED) {
+		/* An admitted CPU the OS never started (KVM: it waits for
+		 * SIPI, its SMI latched) is ejected like a relocated one. */
+		if (!(st & CPUHP_STAT_ENABLED) || s->state == SLOT_ABSENT) {
 			refuse(plan, sel, "eject of a CPU that is not present "
-			       "and relocated (state %u)", s->state);
+			       "and admitted (state %u)", s->state);
 			return;
 		}
 		if (id_ok(c, slots, sel, plan))

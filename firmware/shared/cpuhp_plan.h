@@ -19,8 +19,8 @@ struct cpuhp_plan {
  * it was inserted and is present, its APIC ID is the one recorded for
  * its selector at boot, no other slot holds that ID, its slot is absent,
  * and fewer than max_add CPUs were taken already; it is ejected only if
- * the OS handed the eject to firmware, it is present, relocated and not
- * the BSP, and no insert is pending for it. Anything else is refused
+ * the OS handed the eject to firmware, it is present, admitted or
+ * relocated, and not the BSP, and no insert is pending for it. Anything else is refused
  * with a DBG_ERR line and counted. Reads the block and the slots only:
  * the caller applies the plan. Returns 0, or -1 if the block answered a
  * selector that does not exist (the plan holds what came before). */

@@ -77,12 +77,18 @@ _Static_assert(__builtin_offsetof(struct first_smi_data, xapic_base) ==
 _Static_assert(__builtin_offsetof(struct first_smi_data, resume_ip) ==
 		       FIRST_SMI_RESUME_IP, "first-SMI resume");
 
+/* A slot's door (smm_slot.door): who may run SMM code for it. */
+#define DOOR_OUT		0	/* the CPU runs no SMM C code */
+#define DOOR_IN			1	/* the CPU runs SMM C code */
+#define DOOR_CLAIMED		2	/* the monarch ejects it: it must not */
+
 struct smm_slot {
 	uint32_t apic_id;	/* recorded at boot from the register block */
 	uint32_t smbase;
 	uint32_t state;		/* SLOT_* */
-	uint32_t pad;
-	/* Rendezvous bookkeeping in session numbers (firmware/shared/smm_session.c). */
+	uint32_t door;		/* DOOR_*; CAS by the CPU and the monarch */
+	/* Rendezvous bookkeeping in session numbers
+	 * (firmware/shared/smm_session.c). */
 	uint32_t arrived;	/* written by the CPU */
 	uint32_t eject;		/* written by the monarch */
 	uint32_t parked;	/* written by the CPU */
@@ -93,6 +99,8 @@ struct smm_stats {
 	uint32_t sessions;
 	uint32_t admitted, relocated, ejected, refused;
 	uint32_t resent_smis;
+	uint32_t late;		/* AP arrivals after the plan was read */
+	uint32_t summons;	/* SMIs an AP sent the monarch */
 };
 
 /* The SMM module's state, at a fixed offset in its image
@@ -112,6 +120,9 @@ struct smm_state {
 	uint32_t pad2;
 	/* Rendezvous session number: odd while the monarch holds one. */
 	uint32_t session;
+	/* Session whose plan is being read: an AP arriving after this
+	 * waits for the next session (its OS writes may be unseen). */
+	uint32_t collect;
 	/* Session whose exit phase began: ejects marked, the rest wait. */
 	uint32_t exit;
 	struct smm_stats stats;

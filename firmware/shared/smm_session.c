@@ -1,21 +1,33 @@
-/* One SMI, as each CPU lives it.
+/* One SMI, as each CPU lives it (docs/smm-cpu-hotplug.md, "Rendezvous").
  *
- * Sessions: the monarch (the BSP, never ejected) opens session s (odd)
- * when it enters, waits a bounded time for every relocated CPU to report
- * arrived == s (re-sending the SMI to stragglers, thread 004) and does
- * the hotplug work. It then starts the exit phase (exit = s): a CPU
- * marked for eject parks, the monarch ejects it, and only then closes
- * the session (s + 1) and lets the other APs leave. No CPU returns to
- * the OS before the ejects are done: the CPU that ran the OS's _EJ0 must
- * see the CPU gone when it evaluates _STA next (edk2 121af960e2, "delay
- * SMM exit"). All waits are bounded except the APs' waits for the exit
- * and the close, which depend only on the monarch's bounded work. */
+ * The monarch (the BSP, never ejected) opens session s (odd) on every SMI
+ * it takes, waits for the relocated CPUs to arrive (re-sending the SMI to
+ * late ones, thread 004), reads the plan, admits new CPUs, and begins the
+ * exit phase (exit = s): CPUs marked for eject park, the monarch ejects
+ * them, then closes the session (s + 1) and everyone leaves.
+ *
+ * The guarantee: no AP returns to the OS before a session whose plan was
+ * read after the AP entered SMM has closed. Whatever the OS wrote before
+ * the SMI (an _EJ0's fw-remove, a CSCN's insert) has then been acted on,
+ * so the CPU that ran _EJ0 reads _STA = 0 (edk2 121af960e2, "delay SMM
+ * exit"). No timeout bounds that: an AP with no session to join summons
+ * the monarch with an SMI and waits for it, however long the host
+ * deschedules the BSP.
+ *
+ * Only the monarch's wait for arrivals is bounded. A CPU that does not
+ * arrive either has its SMI pending (descheduled: it takes the SMI before
+ * it runs any OS code) or latched in wait-for-SIPI (KVM), and nothing
+ * depends on it: ejects take a CPU that parked, or one the monarch shut
+ * out of SMM by claiming its door. */
+#include <stdbool.h>
+
 #include "cpuhp.h"
 #include "cpuhp_plan.h"
 #include "debug.h"
 #include "hw/cpuhp.h"
 #include "hw/q35.h"
 #include "layout.h"
+#include "mutation.h"
 #include "smm_session.h"
 
 static inline uint32_t load_acquire(const uint32_t *p)
@@ -31,6 +43,34 @@ static inline void store_release(uint32_t *p, uint32_t v)
 static uint64_t now(const struct smm_ctx *c)
 {
 	return c->p->now_us(c->p->ctx);
+}
+
+static void relax(const struct smm_ctx *c)
+{
+	c->p->relax(c->p->ctx);
+}
+
+/* The CPU may run SMM code for its slot unless the monarch claimed the
+ * door to eject it. Finding it DOOR_IN means the last SMM entry ended
+ * without door_leave(): only TCG's INIT in SMM does that. */
+static bool door_enter(struct smm_slot *me)
+{
+	uint32_t d = __atomic_load_n(&me->door, __ATOMIC_ACQUIRE);
+
+	while (d != DOOR_CLAIMED)
+		/* Acquire: pairs with door_leave() and the monarch's claim. */
+		if (__atomic_compare_exchange_n(&me->door, &d, DOOR_IN, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+static void door_leave(struct smm_slot *me)
+{
+	/* Release: once the monarch sees DOOR_OUT, this CPU touches no
+	 * SMRAM state until its next door_enter(). */
+	store_release(&me->door, DOOR_OUT);
 }
 
 /* The CPU entered its relocated stub because the first-SMI stub sent it
@@ -54,34 +94,37 @@ static int confirm_relocation(const struct smm_ctx *c, uint32_t slot)
 	return 1;
 }
 
-/* Waits until every expected CPU arrived in session s. Returns how many
- * are still missing after the SMI was re-sent to them. */
-static unsigned wait_arrivals(const struct smm_ctx *c, uint32_t s)
+static bool expected(const struct smm_state *st, uint32_t i)
+{
+	return i != st->bsp_slot && st->slots[i].state == SLOT_RELOCATED;
+}
+
+/* Waits until every relocated CPU arrived in session s, re-sending the
+ * SMI once to the late ones; then goes on without the rest. */
+static void wait_arrivals(const struct smm_ctx *c, uint32_t s)
 {
 	struct smm_state *st = c->st;
 	uint64_t start = now(c), limit = SMM_ARRIVE_US;
-	int resent = 0;
+	bool resent = false;
 
 	for (;;) {
 		unsigned missing = 0;
 
 		for (uint32_t i = 0; i < st->nr_slots; i++)
-			if (i != st->bsp_slot &&
-			    st->slots[i].state == SLOT_RELOCATED &&
+			if (expected(st, i) &&
 			    load_acquire(&st->slots[i].arrived) != s)
 				missing++;
 		if (!missing)
-			return 0;
+			return;
 		if (now(c) - start < limit) {
-			c->p->relax(c->p->ctx);
+			relax(c);
 			continue;
 		}
-		if (resent) {
+		if (resent || MUTATION(NO_RESEND)) {
 			for (uint32_t i = 0; i < st->nr_slots; i++) {
 				struct smm_slot *sl = &st->slots[i];
 
-				if (i == st->bsp_slot ||
-				    sl->state != SLOT_RELOCATED ||
+				if (!expected(st, i) ||
 				    load_acquire(&sl->arrived) == s)
 					continue;
 				sl->missed++;
@@ -89,26 +132,73 @@ static unsigned wait_arrivals(const struct smm_ctx *c, uint32_t s)
 					"session %u (%u in a row)\n", i,
 					sl->apic_id, s, sl->missed);
 			}
-			return missing;
+			return;
 		}
-		/* An SMI can be lost for a CPU that was just plugged or is
-		 * busy in the hypervisor: send it again, directed. */
+		/* An SMI can miss a CPU that was just plugged or is busy in
+		 * the hypervisor: send it again, directed. */
 		for (uint32_t i = 0; i < st->nr_slots; i++) {
 			struct smm_slot *sl = &st->slots[i];
 
-			if (i != st->bsp_slot && sl->state == SLOT_RELOCATED &&
-			    load_acquire(&sl->arrived) != s) {
+			if (expected(st, i) && load_acquire(&sl->arrived) != s) {
 				c->p->send_smi(c->p->ctx, sl->apic_id);
 				st->stats.resent_smis++;
 			}
 		}
-		resent = 1;
+		resent = true;
 		start = now(c);
 		limit = SMM_ARRIVE_RESENT_US;
 	}
 }
 
-static void admit(const struct smm_ctx *c, const struct cpuhp_plan *plan)
+/* A new CPU left the register block while the monarch waited for it (an
+ * eject the firmware did not do): forget it. */
+static bool gone(const struct smm_ctx *c, struct cpuhp *hp, uint32_t n)
+{
+	return !(cpuhp_status(hp, n) & CPUHP_STAT_ENABLED) &&
+	       c->st->slots[n].state != SLOT_RELOCATED;
+}
+
+/* Waits for a new CPU's relocation. It is in SMM, or takes the directed
+ * SMI before anything else, so this only ends when it relocated or left
+ * the register block: returning to the OS first would let the OS send
+ * INIT or SIPI to a CPU in the first-SMI stub. */
+static void wait_relocated(const struct smm_ctx *c, struct cpuhp *hp,
+			   uint32_t n, uint64_t t0)
+{
+	struct smm_state *st = c->st;
+	struct smm_slot *sl = &st->slots[n];
+	uint64_t t = t0;
+
+	while (load_acquire(&sl->state) != SLOT_RELOCATED) {
+		if (MUTATION(NO_RELOCATE_WAIT) &&
+		    now(c) - t0 > SMM_RELOCATE_US)
+			break;
+		if (now(c) - t > SMM_RECHECK_US) {
+			if (gone(c, hp, n)) {
+				st->admit[n].apic_id = SMM_ADMIT_EMPTY;
+				sl->state = SLOT_ABSENT;
+				dprintf(DBG_ERR, "smm: hot-add CPU %u (APIC ID "
+					"%u) left before it relocated\n", n,
+					sl->apic_id);
+				return;
+			}
+			c->p->send_smi(c->p->ctx, sl->apic_id);
+			st->stats.resent_smis++;
+			t = now(c);
+		}
+		relax(c);
+	}
+	if (sl->state == SLOT_RELOCATED)
+		dprintf(DBG_INFO, "smm: hot-add CPU %u (APIC ID %u) admitted "
+			"and relocated in %u us\n", n, sl->apic_id,
+			(unsigned)(now(c) - t0));
+	else
+		dprintf(DBG_ERR, "smm: hot-add CPU %u (APIC ID %u) admitted, "
+			"not relocated yet\n", n, sl->apic_id);
+}
+
+static void admit(const struct smm_ctx *c, struct cpuhp *hp,
+		  const struct cpuhp_plan *plan)
 {
 	struct smm_state *st = c->st;
 	uint64_t t0 = now(c);
@@ -141,21 +231,34 @@ static void admit(const struct smm_ctx *c, const struct cpuhp_plan *plan)
 				plan->add[i], st->slots[plan->add[i]].apic_id);
 		return;
 	}
-	for (uint32_t i = 0; i < plan->nr_add; i++) {
-		struct smm_slot *sl = &st->slots[plan->add[i]];
+	for (uint32_t i = 0; i < plan->nr_add; i++)
+		wait_relocated(c, hp, plan->add[i], t0);
+}
 
-		while (load_acquire(&sl->state) != SLOT_RELOCATED &&
-		       now(c) - t0 < SMM_RELOCATE_US)
-			c->p->relax(c->p->ctx);
-		if (sl->state == SLOT_RELOCATED)
-			dprintf(DBG_INFO, "smm: hot-add CPU %u (APIC ID %u) "
-				"admitted and relocated in %u us\n",
-				plan->add[i], sl->apic_id,
-				(unsigned)(now(c) - t0));
-		else
-			dprintf(DBG_ERR, "smm: hot-add CPU %u (APIC ID %u) "
-				"admitted, not relocated yet\n", plan->add[i],
-				sl->apic_id);
+/* Takes CPU n out of SMM's hands for good: it parked in session s, or it
+ * runs no SMM code and the claimed door keeps it from starting. */
+static void take(const struct smm_ctx *c, struct smm_slot *sl, uint32_t s)
+{
+	uint64_t t = now(c);
+
+	for (;;) {
+		uint32_t out = DOOR_OUT;
+
+		if (load_acquire(&sl->parked) == s)
+			return;
+		/* Acquire: pairs with door_leave(). */
+		if (MUTATION(NO_DOOR) ||
+		    __atomic_compare_exchange_n(&sl->door, &out, DOOR_CLAIMED,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return;
+		/* Inside SMM code: it sees its eject mark and parks. A door
+		 * left DOOR_IN by TCG's INIT in SMM needs an SMI to reopen. */
+		if (now(c) - t > SMM_RECHECK_US) {
+			c->p->send_smi(c->p->ctx, sl->apic_id);
+			t = now(c);
+		}
+		relax(c);
 	}
 }
 
@@ -167,26 +270,48 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 	for (uint32_t i = 0; i < plan->nr_eject; i++) {
 		uint32_t n = plan->eject[i];
 		struct smm_slot *sl = &st->slots[n];
-		uint64_t t0 = now(c);
+		uint32_t owner = sl->apic_id + 1;
 
-		while (load_acquire(&sl->parked) != s &&
-		       now(c) - t0 < SMM_PARK_US)
-			c->p->relax(c->p->ctx);
-		if (sl->parked != s) {
-			dprintf(DBG_ERR, "smm: CPU %u (APIC ID %u) did not "
-				"park; not ejected\n", n, sl->apic_id);
-			continue;
-		}
-		/* Parked means it is in its hlt loop in SMM and will never
-		 * touch SMRAM again: QEMU may destroy it now. */
+		/* An unrelocated CPU can no longer take the first-SMI lock
+		 * for this slot. */
+		store_release(&st->admit[n].apic_id, SMM_ADMIT_EMPTY);
+		take(c, sl, s);
+		/* QEMU destroys the vCPU before this returns. */
 		cpuhp_eject(hp, n);
-		st->admit[n].apic_id = SMM_ADMIT_EMPTY;
+		/* It may have died holding the first-SMI lock (admitted,
+		 * between its lock and its confirmation). */
+		__atomic_compare_exchange_n(c->first_smi_lock, &owner, 0,
+					    false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED);
 		sl->state = SLOT_ABSENT;
 		sl->missed = 0;
+		store_release(&sl->door, DOOR_OUT);
 		st->stats.ejected++;
 		dprintf(DBG_INFO, "smm: hot-remove CPU %u (APIC ID %u) "
 			"ejected\n", n, sl->apic_id);
 	}
+}
+
+/* Reads the APM command and, if it asks for hotplug work, sets it back to
+ * 0 with APM SMIs off for the one write, so that it raises no SMI. Only
+ * the SMI of the AML's own write of 4 may then scan the register block:
+ * any other SMI (a summons, a re-send) can interrupt an OS CPU in the
+ * middle of a CPU hotplug AML method, whose selector and command a scan
+ * would change under it. Nobody can write the port meanwhile: every OS
+ * CPU is in SMM or has this session's SMI pending. */
+static uint8_t take_command(const struct smm_ctx *c)
+{
+	const struct platform *p = c->p;
+	uint8_t cmd = (uint8_t)p->io_read(p->ctx, APM_CNT_PORT, 1);
+	uint32_t en;
+
+	if (cmd != APM_CNT_CPU_HOTPLUG)
+		return cmd;
+	en = p->io_read(p->ctx, Q35_PMBASE + ICH9_SMI_EN, 4);
+	p->io_write(p->ctx, Q35_PMBASE + ICH9_SMI_EN, 4, en & ~ICH9_SMI_EN_APMC);
+	p->io_write(p->ctx, APM_CNT_PORT, 1, 0);
+	p->io_write(p->ctx, Q35_PMBASE + ICH9_SMI_EN, 4, en);
+	return cmd;
 }
 
 static void monarch(const struct smm_ctx *c)
@@ -197,35 +322,35 @@ static void monarch(const struct smm_ctx *c)
 	uint32_t s = (st->session + 1) | 1;
 	uint8_t cmd;
 
-	/* Release: opens the session for APs waiting in smm_ap(). */
+	/* Release: opens the session for APs waiting in ap(). */
 	store_release(&st->session, s);
 	st->stats.sessions++;
 	wait_arrivals(c, s);
 
+	/* From here on, an AP that arrives is late for this plan: the OS
+	 * on that CPU may have written the block after we read it. The
+	 * store is ordered before the port reads below. */
+	__atomic_store_n(&st->collect, s, __ATOMIC_SEQ_CST);
 	plan.nr_add = plan.nr_eject = 0;
-	cmd = (uint8_t)c->p->io_read(c->p->ctx, APM_CNT_PORT, 1);
+	cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
+	hp.nr = st->nr_slots;
+	cmd = MUTATION(KEEP_COMMAND) ?
+		      (uint8_t)c->p->io_read(c->p->ctx, APM_CNT_PORT, 1) :
+		      take_command(c);
 	if (cmd == APM_CNT_CPU_HOTPLUG && st->boot_done) {
-		cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
-		hp.nr = st->nr_slots;
 		cpuhp_collect(&hp, st->slots, st->bsp_slot, st->nr_slots,
 			      &plan);
 		st->stats.refused += plan.nr_refused;
-		admit(c, &plan);
-		for (uint32_t i = 0; i < plan.nr_eject; i++) {
-			struct smm_slot *sl = &st->slots[plan.eject[i]];
-
-			if (load_acquire(&sl->arrived) == s)
-				sl->eject = s;
-			else
-				dprintf(DBG_ERR, "smm: CPU %u to eject is not "
-					"in SMM; not ejected\n", plan.eject[i]);
-		}
+		admit(c, &hp, &plan);
+		for (uint32_t i = 0; i < plan.nr_eject; i++)
+			st->slots[plan.eject[i]].eject = s;
 	}
+	if (MUTATION(RSM_BEFORE_EJECT))
+		store_release(&st->session, s + 1);
 	/* Release: every eject mark above is visible to an AP that sees
 	 * the exit phase (acquire in ap()). */
 	store_release(&st->exit, s);
-	if (plan.nr_eject)
-		eject(c, &hp, &plan, s);
+	eject(c, &hp, &plan, s);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
 }
@@ -235,39 +360,71 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	struct smm_state *st = c->st;
 	struct smm_slot *me = &st->slots[slot];
 	uint64_t t0 = now(c);
-	uint32_t s;
+	bool summoned = false;
 
-	/* The monarch may enter a little later than us; a directed SMI
-	 * outside any session just returns after the wait. */
-	while (!((s = load_acquire(&st->session)) & 1)) {
-		if (now(c) - t0 > SMM_MONARCH_WAIT_US)
+	for (;;) {
+		uint32_t s = load_acquire(&st->session);
+		bool on_time;
+
+		if (!(s & 1)) {
+			if (MUTATION(AP_EARLY_EXIT) &&
+			    now(c) - t0 > SMM_SUMMON_US)
+				return;
+			/* No session to join, maybe none coming (a directed
+			 * SMI re-sent after its session): make sure one
+			 * comes. An SMI the BSP already has pending merges
+			 * with this one. */
+			if (!summoned && now(c) - t0 > SMM_SUMMON_US) {
+				c->p->send_smi(c->p->ctx,
+					       st->slots[st->bsp_slot].apic_id);
+				st->stats.summons++;
+				summoned = true;
+			}
+			relax(c);
+			continue;
+		}
+		me->missed = 0;
+		/* Release: pairs with wait_arrivals()'s acquire. */
+		store_release(&me->arrived, s);
+		/* Pairs with the monarch's store of collect, which it makes
+		 * before reading the plan: reading the old value means the
+		 * plan is read after this CPU entered SMM. */
+		on_time = __atomic_load_n(&st->collect, __ATOMIC_SEQ_CST) != s;
+		/* Acquire: pairs with the monarch's start of the exit phase;
+		 * its eject marks are visible after this. */
+		while (load_acquire(&st->exit) != s)
+			relax(c);
+		if (me->eject == s) {
+			/* Release: the monarch ejects only after seeing
+			 * this. */
+			store_release(&me->parked, s);
+			smm_park();
+		}
+		while (load_acquire(&st->session) == s)
+			relax(c);
+		if (on_time || MUTATION(JOIN_LATE))
 			return;
-		c->p->relax(c->p->ctx);
+		st->stats.late++;
+		t0 = now(c);
+		summoned = false;
 	}
-	me->missed = 0;
-	/* Release: pairs with wait_arrivals()'s acquire. */
-	store_release(&me->arrived, s);
-	/* Acquire: pairs with the monarch's start of the exit phase; its
-	 * eject marks are visible after this. */
-	while (load_acquire(&st->exit) != s)
-		c->p->relax(c->p->ctx);
-	if (me->eject == s) {
-		/* Release: the monarch ejects only after seeing this. */
-		store_release(&me->parked, s);
-		smm_park();
-	}
-	while (load_acquire(&st->session) == s)
-		c->p->relax(c->p->ctx);
 }
 
 void smm_session(const struct smm_ctx *c, uint32_t slot)
 {
+	struct smm_slot *me;
+
 	if (slot >= c->st->nr_slots || c->st->magic != SMM_STATE_MAGIC)
 		smm_park();
-	if (confirm_relocation(c, slot))
-		return;
-	if (slot == c->st->bsp_slot)
-		monarch(c);
-	else
-		ap(c, slot);
+	me = &c->st->slots[slot];
+	/* Claimed for eject: park before touching anything shared. */
+	if (!door_enter(me))
+		smm_park();
+	if (!confirm_relocation(c, slot)) {
+		if (slot == c->st->bsp_slot)
+			monarch(c);
+		else
+			ap(c, slot);
+	}
+	door_leave(me);
 }

@@ -9,12 +9,15 @@
 #include "platform.h"
 #include "smm_layout.h"
 
-/* Bounds of every wait, in microseconds. */
+/* Waits in SMM, in microseconds. None of them lets a CPU return to the
+ * OS early: they only decide when to send an SMI again or to go on
+ * without a CPU that cannot run OS code meanwhile (docs/smm-cpu-hotplug.md,
+ * "Rendezvous"). */
 #define SMM_ARRIVE_US		10000	/* all CPUs in, before re-sending */
-#define SMM_ARRIVE_RESENT_US	200000	/* after re-sending: give up */
-#define SMM_MONARCH_WAIT_US	20000	/* AP waiting for a session */
-#define SMM_RELOCATE_US		500000	/* new CPU, SMI taken in WFS */
-#define SMM_PARK_US		200000	/* CPU to eject, parking */
+#define SMM_ARRIVE_RESENT_US	200000	/* after re-sending: go on */
+#define SMM_SUMMON_US		20000	/* AP with no session: summon one */
+#define SMM_RECHECK_US		10000	/* open-ended waits re-check */
+#define SMM_RELOCATE_US		500000	/* only the no-relocate-wait mutation */
 
 struct smm_ctx {
 	struct smm_state *st;

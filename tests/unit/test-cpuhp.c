@@ -167,7 +167,7 @@ static void test_refuse_junk_cpu_id(void **state)
 	assert_slots_untouched();
 }
 
-static void test_refuse_bsp_and_unrelocated_ejects(void **state)
+static void test_refuse_bsp_and_unadmitted_ejects(void **state)
 {
 	(void)state;
 	/* QEMU itself refuses fw_remove on the BSP; a broken block might
@@ -178,8 +178,20 @@ static void test_refuse_bsp_and_unrelocated_ejects(void **state)
 	assert_int_equal(plan.nr_eject, 0);
 	assert_log("selector 0: the BSP is never ejected; refused");
 	assert_log("selector 6: eject of a CPU that is not present and "
-		   "relocated");
+		   "admitted");
 	assert_slots_untouched();
+}
+
+static void test_eject_admitted_cpu(void **state)
+{
+	(void)state;
+	/* Admitted under KVM's rules, never started by the OS: its SMI
+	 * waits for a SIPI that will not come, and the OS ejects it. */
+	slots[6].state = SLOT_ADMITTED;
+	f.cpu[6].present = f.cpu[6].fw_remove = true;
+	assert_int_equal(collect(NR), 0);
+	assert_int_equal(plan.nr_eject, 1);
+	assert_int_equal(plan.eject[0], 6);
 }
 
 static void test_refuse_insert_for_absent_cpu(void **state)
@@ -233,7 +245,8 @@ int main(void)
 		T(test_refuse_more_new_cpus_than_the_maximum),
 		T(test_refuse_insert_during_eject),
 		T(test_refuse_junk_cpu_id),
-		T(test_refuse_bsp_and_unrelocated_ejects),
+		T(test_refuse_bsp_and_unadmitted_ejects),
+		T(test_eject_admitted_cpu),
 		T(test_refuse_insert_for_absent_cpu),
 		T(test_scan_is_bounded),
 		T(test_eject_goes_through_the_block),

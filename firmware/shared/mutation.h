@@ -1,0 +1,53 @@
+/* Deliberate protocol breaks, one run-time switch each, for the platform
+ * model (model/, docs/model.md): every one must make the model report the
+ * invariant named next to it. MUTATION(x) is 0 unless the code is
+ * compiled into the model (HOTCPU_MODEL), so none of them can reach the
+ * firmware image. */
+#ifndef FW_MUTATION_H
+#define FW_MUTATION_H
+
+/* X(ENUM, name, invariant it breaks, what it does) */
+#define MUTATIONS(X)                                                         \
+	X(AP_EARLY_EXIT, "ap-early-exit", "exit-before-eject",               \
+	  "an AP leaves SMM when no session opened within 20 ms (the old "   \
+	  "code)")                                                           \
+	X(JOIN_LATE, "join-late", "exit-before-eject",                       \
+	  "an AP that arrives after the plan was read leaves with that "     \
+	  "session")                                                         \
+	X(KEEP_COMMAND, "keep-command", "aml-clobbered",                     \
+	  "the monarch leaves APM_CNT at 4, so every later SMI scans the "   \
+	  "register block")                                                  \
+	X(NO_RESEND, "no-resend", "deadlock",                                \
+	  "the monarch never re-sends the SMI to CPUs that did not arrive")  \
+	X(NO_DOOR, "no-door", "eject-in-smm",                                \
+	  "the monarch ejects a CPU that did not park without claiming its " \
+	  "door")                                                            \
+	X(RSM_BEFORE_EJECT, "rsm-before-eject", "exit-before-eject",         \
+	  "the monarch closes the session before the ejects")                \
+	X(LOCK_BEFORE_RSM, "lock-before-rsm", "smbase-shared",               \
+	  "the first-SMI stub releases its lock before RSM, not from the "   \
+	  "new SMBASE")                                                      \
+	X(NO_APIC_CHECK, "no-apic-check", "smbase-shared",                   \
+	  "the first-SMI stub takes the first admitted entry, whatever its " \
+	  "APIC ID")                                                         \
+	X(MBOX_ACK_EARLY, "mbox-ack-early", "mailbox-ack",                   \
+	  "a parked CPU acknowledges WAKEUP before it reads the vector")     \
+	X(NO_RELOCATE_WAIT, "no-relocate-wait", "os-unrelocated",            \
+	  "the monarch gives up on a new CPU's relocation after 500 ms")
+
+enum mutation {
+#define MUTATION_ENUM(e, name, inv, what) MUT_##e,
+	MUTATIONS(MUTATION_ENUM)
+#undef MUTATION_ENUM
+	MUT_COUNT
+};
+
+#ifdef HOTCPU_MODEL
+#include <stdbool.h>
+bool model_mutation(enum mutation m);
+#define MUTATION(e) model_mutation(MUT_##e)
+#else
+#define MUTATION(e) 0
+#endif
+
+#endif
