@@ -29,7 +29,7 @@ FW_SRCS := boot/main.c boot/q35.c boot/fw_cfg.c boot/fw_cfg_dir.c \
 	boot/linux_boot.c boot/heap.c shared/debug.c shared/format.c \
 	boot/timer.c shared/string.c shared/exception.c boot/smm_setup.c \
 	boot/smm_install.c boot/smram.c boot/smi_features.c boot/apic.c \
-	shared/cpuhp.c boot/mp_wakeup.c boot/x86_tables.c
+	shared/cpuhp.c shared/smm_boot.c boot/mp_wakeup.c boot/x86_tables.c
 FW_ASM := boot/entry.S shared/exception_stubs.S boot/smm_stub.S \
 	boot/first_smi.S boot/ap_trampoline.S boot/smm_blob.S boot/park_blob.S
 FW_OBJS := $(addprefix $(BUILD)/fw/,$(FW_SRCS:.c=.o) $(FW_ASM:.S=.o))

@@ -21,5 +21,6 @@ void main(void)
 	smm_setup();
 	mp_wakeup_setup(smm_hotplug_on());
 	acpi_setup();
+	smm_finish();
 	linux_boot();
 }

@@ -20,6 +20,7 @@
 #include "x86_tables.h"
 
 #define PARK_WAIT_US 1000000
+#define PARK_RETRY_US 10000
 
 /* Templates and the module, assembled into the firmware image. */
 extern const char park_module_image[], park_module_image_end[];
@@ -33,6 +34,9 @@ extern const char ap_tramp_off_mode[], ap_tramp_off_far32[],
 
 /* Set by mp_wakeup_setup() for the MADT entry; 0 while off. */
 static uint64_t mailbox_addr, reset_vector_addr;
+/* The park slots, for mp_wakeup_parked(); NULL until laid out. */
+static struct park_slot *park_slots;
+static uint32_t nr_park_slots;
 
 static const uint64_t park_gdt[] = {
 	0, 0x00cf9b000000ffff, 0x00af9b000000ffff, 0x00cf93000000ffff,
@@ -75,29 +79,41 @@ static void install_trampoline(uint64_t cr3, uint64_t entry64)
 	memcpy(t + OFF(ap_tramp_off_entry), &entry64, 8);
 }
 
+/* Sends INIT and SIPI again until the AP parks: a SIPI is dropped when
+ * it finds the AP in SMM (KVM; an SMI can reach it there at any time),
+ * and only INIT is held for later. */
+static bool park_ap(struct park_slot *slot)
+{
+	uint64_t end = timer_us() + PARK_WAIT_US, next = 0;
+
+	while (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) !=
+	       PARK_SLOT_PARKED) {
+		uint64_t now = timer_us();
+
+		if (now > end)
+			return false;
+		if (now >= next) {
+			apic_send_init(slot->apic_id);
+			apic_send_sipi(slot->apic_id, AP_TRAMPOLINE);
+			next = now + PARK_RETRY_US;
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
 static unsigned park_aps(struct park_slot *slots, uint32_t nr,
 			 uint32_t self, struct cpuhp *c)
 {
 	unsigned parked = 0;
 
 	for (uint32_t i = 0; i < nr; i++) {
-		uint64_t end;
-
 		if (slots[i].apic_id == self ||
 		    !(cpuhp_status(c, i) & CPUHP_STAT_ENABLED))
 			continue;
 		/* The AP waits for SIPI, or sits in the ROM hlt loop after
-		 * its SMBASE relocation: out of SMM either way. */
-		apic_send_init(slots[i].apic_id);
-		apic_send_sipi(slots[i].apic_id, AP_TRAMPOLINE);
-		end = timer_us() + PARK_WAIT_US;
-		while (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) !=
-		       PARK_SLOT_PARKED) {
-			if (timer_us() > end)
-				break;
-			cpu_relax();
-		}
-		if (slots[i].state == PARK_SLOT_PARKED)
+		 * its SMBASE relocation, or (rarely) in SMM. */
+		if (park_ap(&slots[i]))
 			parked++;
 		else
 			dprintf(DBG_ERR, "mp-wakeup: CPU %u (APIC ID %u) did "
@@ -185,6 +201,8 @@ void mp_wakeup_setup(bool smm_hotplug)
 
 	/* A slot for every possible CPU: hot-added ones park too. */
 	slots = phys_ptr(slots_addr);
+	park_slots = slots;
+	nr_park_slots = c.nr;
 	for (uint32_t i = 0; i < c.nr; i++) {
 		if (cpuhp_apic_id(&c, i, &slots[i].apic_id))
 			slots[i].apic_id = ~0u;
@@ -224,4 +242,14 @@ bool mp_wakeup_info(uint64_t *mailbox, uint64_t *reset_vector)
 	*mailbox = mailbox_addr;
 	*reset_vector = reset_vector_addr;
 	return mailbox_addr != 0;
+}
+
+bool mp_wakeup_parked(uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < nr_park_slots; i++)
+		if (park_slots[i].apic_id == apic_id)
+			return __atomic_load_n(&park_slots[i].state,
+					       __ATOMIC_ACQUIRE) ==
+			       PARK_SLOT_PARKED;
+	return false;
 }

@@ -17,5 +17,7 @@ void mp_wakeup_setup(bool smm_hotplug);
 
 /* Mailbox and reset vector for the MADT entry; false if off. */
 bool mp_wakeup_info(uint64_t *mailbox, uint64_t *reset_vector);
+/* Whether the CPU with this APIC ID runs the park loop now. */
+bool mp_wakeup_parked(uint32_t apic_id);
 
 #endif

@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "mp_wakeup.h"
 #include "smi_features.h"
+#include "smm_boot.h"
 #include "smm_install.h"
 #include "smm_setup.h"
 #include "smram.h"
@@ -24,8 +25,6 @@
 
 #define ICH9_LPC_GEN_PMCON_1		0xa0
 #define ICH9_GEN_PMCON_1_SMI_LOCK	(1u << 4)
-#define RELOCATE_BSP_US			100000
-#define RELOCATE_APS_US			1000000
 
 extern const char ap_trampoline_start[], ap_trampoline_end[],
 	ap_trampoline_count[];
@@ -38,8 +37,51 @@ bool smm_hotplug_on(void)
 	return hotplug_on;
 }
 
-static const struct platform boot_io = { .io_read = port_io_read,
-					 .io_write = port_io_write };
+static int boot_send_smi(void *ctx, uint32_t apic_id)
+{
+	(void)ctx;
+	apic_send_smi(apic_id);
+	return 0;
+}
+
+static int boot_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
+{
+	(void)ctx;
+	apic_send_init(apic_id);
+	apic_send_sipi(apic_id, page);
+	return 0;
+}
+
+static int boot_send_init(void *ctx, uint32_t apic_id)
+{
+	(void)ctx;
+	apic_send_init(apic_id);
+	return 0;
+}
+
+static uint64_t boot_now_us(void *ctx)
+{
+	(void)ctx;
+	return timer_us();
+}
+
+static void boot_relax(void *ctx)
+{
+	(void)ctx;
+	cpu_relax();
+}
+
+/* The platform interface for the boot firmware: port I/O, and IPIs
+ * through the xAPIC at its reset base (firmware/boot/apic.c). */
+static const struct platform boot_io = {
+	.io_read = port_io_read,
+	.io_write = port_io_write,
+	.send_smi = boot_send_smi,
+	.start_cpu = boot_start_cpu,
+	.send_init = boot_send_init,
+	.now_us = boot_now_us,
+	.relax = boot_relax,
+};
 
 static int kvm_signature(void)
 {
@@ -50,20 +92,6 @@ static int kvm_signature(void)
 		return 0;
 	cpuid(0x40000000, 0, &a, &b, &c, &d);
 	return b == 0x4b4d564b && c == 0x564b4d56 && d == 0x4d;
-}
-
-/* Waits until slot is relocated (its confirmation ran in SMM). */
-static int wait_relocated(struct smm_state *st, uint32_t slot, uint64_t us)
-{
-	uint64_t end = timer_us() + us;
-
-	while (__atomic_load_n(&st->slots[slot].state, __ATOMIC_ACQUIRE) !=
-	       SLOT_RELOCATED) {
-		if (timer_us() > end)
-			return -1;
-		cpu_relax();
-	}
-	return 0;
 }
 
 /* APs that have run the wait-mode trampoline since it was installed. */
@@ -82,126 +110,34 @@ static void install_wait_trampoline(void)
 	       ap_trampoline_end - ap_trampoline_start);
 }
 
-/* Waits until n APs ran the trampoline; 0 when they did. */
-static int wait_trampoline(unsigned n, uint64_t us)
-{
-	uint64_t end = timer_us() + us;
+/* Boot relocation state, kept for smm_finish(). */
+static uint32_t smbase_of[SMM_MAX_CPUS];
+static struct cpuhp boot_hp;
+static struct smm_boot boot;
+static uint32_t lock_mb;
+static bool lock_ext;
 
-	while (*trampoline_count() < n) {
-		if (timer_us() > end)
-			return -1;
-		cpu_relax();
-	}
-	return 0;
-}
-
-/* Latched rules: the AP waits for SIPI with its SMI pending. One SIPI to
- * the trampoline releases it; it takes the SMI at once, relocates, then
- * reports in, and INIT puts it back into wait-for-SIPI for the OS. Only
- * ever sent to a CPU that never entered SMM, so never to one in SMM. */
-static int relocate_by_sipi(struct smm_state *st, uint32_t slot)
-{
-	*trampoline_count() = 0;
-	apic_send_init(st->slots[slot].apic_id);
-	apic_send_sipi(st->slots[slot].apic_id, AP_TRAMPOLINE);
-	if (wait_trampoline(1, RELOCATE_APS_US) ||
-	    wait_relocated(st, slot, RELOCATE_APS_US))
-		return -1;
-	apic_send_init(st->slots[slot].apic_id);
-	return 0;
-}
-
-/* TCG's rules: every AP takes the SMI in wait-for-SIPI, relocates, and
- * resumes from the reset state at the trampoline (first-SMI stub), which
- * counts it and spins it. Once all relocated APs are counted, none is in
- * SMM, and INIT puts them back into wait-for-SIPI for the OS. Returns
- * how many relocated. */
-static unsigned relocate_by_smi(struct smm_state *st)
-{
-	unsigned relocated = 0;
-
-	*trampoline_count() = 0;
-	for (uint32_t i = 0; i < st->nr_slots; i++)
-		if (i != st->bsp_slot && st->slots[i].state == SLOT_ADMITTED)
-			apic_send_smi(st->slots[i].apic_id);
-	for (uint32_t i = 0; i < st->nr_slots; i++)
-		if (i != st->bsp_slot && st->slots[i].state != SLOT_ABSENT &&
-		    !wait_relocated(st, i, RELOCATE_APS_US))
-			relocated++;
-	if (!relocated)
-		return 0;
-	if (wait_trampoline(relocated, RELOCATE_APS_US)) {
-		/* Leave them alone: the OS's INIT-SIPI-SIPI comes much
-		 * later, and the mailbox is off when an AP does not park. */
-		dprintf(DBG_ERR, "smm: %u of %u relocated APs did not leave "
-			"SMM in time\n", relocated - *trampoline_count(),
-			relocated);
-		return relocated;
-	}
-	for (uint32_t i = 0; i < st->nr_slots; i++)
-		if (i != st->bsp_slot && st->slots[i].state == SLOT_RELOCATED)
-			apic_send_init(st->slots[i].apic_id);
-	return relocated;
-}
-
-/* Relocates every boot CPU; returns how many are relocated. */
+/* Relocates every boot CPU (firmware/shared/smm_boot.c); returns how many
+ * are relocated. */
 static unsigned relocate_boot_cpus(struct smm_state *st, struct cpuhp *hp,
 				   const struct smram_plan *plan)
 {
-	uint32_t self = apic_self_id(), present = 0, relocated = 0;
-
-	st->bsp_slot = ~0u;
-	for (uint32_t i = 0; i < st->nr_slots; i++) {
-		struct smm_slot *sl = &st->slots[i];
-
-		if (cpuhp_apic_id(hp, i, &sl->apic_id))
-			panic("smm: CPU %u has APIC ID above 32 bits\n", i);
-		sl->smbase = smm_slot_smbase(plan, i);
-		for (uint32_t j = 0; j < i; j++)
-			if (st->slots[j].apic_id == sl->apic_id)
-				panic("smm: CPUs %u and %u share APIC ID %u\n",
-				      j, i, sl->apic_id);
-		if (!(cpuhp_status(hp, i) & CPUHP_STAT_ENABLED))
-			continue;
-		present++;
-		if (sl->apic_id == self)
-			st->bsp_slot = i;
-		st->admit[i].smbase = sl->smbase;
-		st->admit[i].apic_id = sl->apic_id;
-		sl->state = SLOT_ADMITTED;
-	}
-	cpuhp_select(hp, 0);
-	if (st->bsp_slot == ~0u)
-		panic("smm: the BSP (APIC ID %u) is not a present CPU\n", self);
-
+	boot_hp = *hp;
+	boot = (struct smm_boot){
+		.st = st,
+		.p = &boot_io,
+		.hp = &boot_hp,
+		.trampoline_count = trampoline_count(),
+		.self_apic_id = apic_self_id(),
+		.kvm = kvm_signature(),
+		.smbase_of = smbase_of,
+		.parked = mp_wakeup_parked,
+	};
+	for (uint32_t i = 0; i < st->nr_slots; i++)
+		smbase_of[i] = smm_slot_smbase(plan, i);
 	install_wait_trampoline();
 	smm_first_smi_resume(SMM_RESUME_TRAMPOLINE);
-	/* The BSP first: a self-SMI, taken at the next instruction. */
-	apic_send_smi(self);
-	if (wait_relocated(st, st->bsp_slot, RELOCATE_BSP_US))
-		panic("smm: the BSP did not relocate its SMBASE\n");
-
-	/* KVM holds an SMI while a CPU waits for SIPI, as hardware does;
-	 * TCG delivers it at once. Without KVM's signature, try TCG's
-	 * rules first: an AP that relocates proves them. */
-	st->rules = kvm_signature() ? SMM_RULES_LATCHED : SMM_RULES_TAKEN;
-	if (st->rules == SMM_RULES_TAKEN && present > 1) {
-		relocated = relocate_by_smi(st);
-		if (!relocated)
-			st->rules = SMM_RULES_LATCHED;
-	}
-	if (st->rules == SMM_RULES_LATCHED)
-		for (uint32_t i = 0; i < st->nr_slots; i++)
-			if (i != st->bsp_slot &&
-			    st->slots[i].state == SLOT_ADMITTED &&
-			    !relocate_by_sipi(st, i))
-				relocated++;
-	for (uint32_t i = 0; i < st->nr_slots; i++)
-		if (st->slots[i].state == SLOT_ADMITTED)
-			dprintf(DBG_ERR, "smm: CPU %u (APIC ID %u) did not "
-				"relocate at boot; it will at its first SMI\n",
-				i, st->slots[i].apic_id);
-	return relocated + 1;
+	return smm_boot_relocate(&boot);
 }
 
 static void enable_apm_smi(void)
@@ -296,13 +232,14 @@ void smm_setup(void)
 	 * them. */
 	smm_first_smi_resume(st->park ? SMM_RESUME_TRAMPOLINE :
 					 SMM_RESUME_ROM_HLT);
-	st->boot_done = 1;
 	hotplug_on = true;
-	/* Last look at TSEG: once locked, this code reads 0xff there. */
 	rules = st->rules;
 
 	enable_apm_smi();
-	smram_lock(mb, ext_mb != 0, true);
+	/* SMRAM stays plain RAM until smm_finish() has admitted the CPUs
+	 * plugged while the firmware boots. */
+	lock_mb = mb;
+	lock_ext = ext_mb != 0;
 	if (e820_set(&e820, plan.tseg_base, plan.tseg_size, E820_RESERVED) ||
 	    e820_set(&e820, SMRAM_DEFAULT_BASE, SMRAM_DEFAULT_SIZE,
 		     E820_RESERVED))
@@ -316,4 +253,20 @@ void smm_setup(void)
 		relocated,
 		rules == SMM_RULES_TAKEN ? "taken at once (TCG rules)" :
 					       "latched (KVM rules)");
+}
+
+void smm_finish(void)
+{
+	struct smm_state *st = boot.st;
+	unsigned late;
+
+	if (!hotplug_on)
+		return;
+	late = smm_boot_admit_late(&boot, st->park);
+	if (late)
+		dprintf(DBG_INFO, "smm: %u CPUs plugged during boot admitted\n",
+			late);
+	/* Release: from the next SMI on, sessions rendezvous and plan. */
+	__atomic_store_n(&st->boot_done, 1, __ATOMIC_RELEASE);
+	smram_lock(lock_mb, lock_ext, true);
 }

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 
 void smm_setup(void);
+/* After the ACPI tables are read: admits CPUs plugged during boot, then
+ * locks SMRAM. */
+void smm_finish(void);
 /* True once hot-added CPUs pass through SMM (CPU hotplug negotiated). */
 bool smm_hotplug_on(void);
 

@@ -15,6 +15,8 @@ struct platform {
 	/* INIT, then one SIPI to the 4 KiB page at page (below 1 MiB). Only
 	 * for a CPU known not to be in SMM. -1 if it cannot be sent. */
 	int (*start_cpu)(void *ctx, uint32_t apic_id, uint32_t page);
+	/* INIT alone: back to wait-for-SIPI. Same rule. */
+	int (*send_init)(void *ctx, uint32_t apic_id);
 	uint64_t (*now_us)(void *ctx);
 	/* Called in every wait loop: pause on hardware, a scheduling point
 	 * in the model. */

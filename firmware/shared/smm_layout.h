@@ -115,7 +115,7 @@ struct smm_state {
 	uint64_t tsc_at_t0;
 	uint64_t t0_us;		/* guest time (PM timer) at tsc_at_t0 */
 	uint32_t xapic_base;	/* the only local APIC base SMM will use */
-	uint32_t boot_done;	/* set once the OS may run */
+	uint32_t boot_done;	/* set right before the OS runs */
 	uint32_t park;		/* new CPUs go to the MP wakeup park loop */
 	uint32_t pad2;
 	/* Rendezvous session number: odd while the monarch holds one. */

@@ -56,6 +56,11 @@ static int hw_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
 	return hw_ipi(ctx, apic_id, ICR_DM_STARTUP | ICR_VECTOR(page >> 12));
 }
 
+static int hw_send_init(void *ctx, uint32_t apic_id)
+{
+	return hw_ipi(ctx, apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT);
+}
+
 static uint64_t hw_now_us(void *ctx)
 {
 	struct smm_state *st = ctx;
@@ -76,6 +81,7 @@ void smm_hw_platform(struct platform *p, struct smm_state *st)
 	p->io_write = port_io_write;
 	p->send_smi = hw_send_smi;
 	p->start_cpu = hw_start_cpu;
+	p->send_init = hw_send_init;
 	p->now_us = hw_now_us;
 	p->relax = hw_relax;
 }
