@@ -337,7 +337,7 @@ static void monarch(const struct smm_ctx *c)
 	cmd = MUTATION(KEEP_COMMAND) ?
 		      (uint8_t)c->p->io_read(c->p->ctx, APM_CNT_PORT, 1) :
 		      take_command(c);
-	if (cmd == APM_CNT_CPU_HOTPLUG && st->boot_done) {
+	if (cmd == APM_CNT_CPU_HOTPLUG) {
 		cpuhp_collect(&hp, st->slots, st->bsp_slot, st->nr_slots,
 			      &plan);
 		st->stats.refused += plan.nr_refused;
@@ -420,7 +420,10 @@ void smm_session(const struct smm_ctx *c, uint32_t slot)
 	/* Claimed for eject: park before touching anything shared. */
 	if (!door_enter(me))
 		smm_park();
-	if (!confirm_relocation(c, slot)) {
+	/* Before the OS runs nothing can be asked of SMM but relocations,
+	 * and nobody needs a rendezvous: an SMI then (a duplicate, a late
+	 * one) just returns. */
+	if (!confirm_relocation(c, slot) && c->st->boot_done) {
 		if (slot == c->st->bsp_slot)
 			monarch(c);
 		else
