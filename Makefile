@@ -20,6 +20,7 @@ BENCHES :=
 all: build-all
 
 include firmware/build.mk
+include model/build.mk
 include guest/build.mk
 include tests/build.mk
 include tools/build.mk

@@ -1,0 +1,321 @@
+/* A vCPU: its local APIC's INIT, SIPI and SMI under KVM's or TCG's rules,
+ * SMM entry and RSM through save states, and what a (re)started vCPU
+ * runs.
+ *
+ * KVM (arch/x86/kvm/lapic.c kvm_apic_accept_events(), x86.c
+ * kvm_vcpu_reset(); thread 004): an SMI that reaches a CPU in
+ * wait-for-SIPI stays a request until the CPU runs, and survives INIT;
+ * INIT is held while the CPU is in SMM and clears an SMI already pending;
+ * a SIPI that does not find the CPU in wait-for-SIPI (and out of SMM) is
+ * dropped.
+ *
+ * TCG (QEMU 10.0, measured: ../shared/research/qemu-hotplug.md): an SMI
+ * is taken even in wait-for-SIPI, from the reset state; INIT is honoured
+ * in SMM (the CPU leaves SMM); INIT stays pending on a halted CPU until
+ * something else wakes it, and then swallows a pending SMI; a SIPI is
+ * processed whenever the APIC still waits for one, in SMM too. */
+#include <string.h>
+
+#include "layout.h"
+#include "model.h"
+
+static bool kvm(void)
+{
+	return M->o->rules == RULES_KVM;
+}
+
+struct mcpu *cpu_by_apic(uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < M->o->max_cpus; i++)
+		if (M->cpu[i].exists && M->cpu[i].apic_id == apic_id)
+			return &M->cpu[i];
+	return NULL;
+}
+
+void apic_smi(struct mcpu *c)
+{
+	if (!c->exists)
+		return;
+	if (kvm())
+		c->smi_req = true;
+	else
+		c->smi_pending = true;
+}
+
+void apic_init(struct mcpu *c)
+{
+	if (c->exists)
+		c->init_pending = true;
+}
+
+void apic_sipi(struct mcpu *c, uint64_t vector)
+{
+	if (!c->exists)
+		return;
+	c->sipi_pending = true;
+	c->sipi_vector = vector;
+}
+
+static void reset_to_wfs(struct mcpu *c)
+{
+	if (c->in_smm)
+		trace(c->idx, "INIT in SMM: leaves SMM for wait-for-SIPI (TCG)");
+	else
+		trace(c->idx, "INIT: wait-for-SIPI");
+	c->in_smm = false;
+	c->smm_parked = false;
+	c->smi_pending = false;
+	c->tcg_wait_for_sipi = true;
+	c->mode = M_WFS;
+	trace_mode(c);
+	cpu_restart(c, START_WFS, 0);
+}
+
+/* INIT and SIPI, which restart the vCPU: the scheduler runs this before
+ * it switches to the CPU. SMIs are taken in the CPU's own context
+ * (cpu_deliver), on top of the code they interrupt. */
+void cpu_before_run(struct mcpu *c)
+{
+	if (kvm()) {
+		if (c->smi_req && c->mode != M_WFS) {
+			c->smi_pending = true;
+			c->smi_req = false;
+		}
+		if (c->init_pending && !c->in_smm) {
+			c->init_pending = false;
+			reset_to_wfs(c);
+		}
+		if (c->sipi_pending) {
+			c->sipi_pending = false;
+			if (c->mode == M_WFS && !c->in_smm)
+				cpu_restart(c, START_VECTOR, c->sipi_vector);
+			else
+				trace(c->idx, "SIPI dropped: not in wait-for-SIPI");
+		}
+		return;
+	}
+	if (c->init_pending) {
+		c->init_pending = false;
+		reset_to_wfs(c);
+	}
+	if (c->sipi_pending) {
+		c->sipi_pending = false;
+		if (c->tcg_wait_for_sipi) {
+			c->tcg_wait_for_sipi = false;
+			if (c->in_smm)
+				trace(c->idx, "SIPI processed in SMM (TCG)");
+			cpu_restart(c, START_VECTOR, c->sipi_vector);
+		} else {
+			trace(c->idx, "SIPI dropped: APIC not waiting for one");
+		}
+	}
+}
+
+/* In the CPU's context at a scheduling point: takes an SMI if one may be
+ * taken now. */
+bool cpu_deliver(struct mcpu *c)
+{
+	bool took = false;
+
+	/* A loop, not recursion: an SMI pending at RSM (a relocation's
+	 * self-SMI, one latched in SMM) is taken right after it. */
+	for (;;) {
+		if (c->in_smm || c->restart)
+			return took;
+		if (kvm()) {
+			if (c->mode == M_WFS)
+				return took;
+			if (c->smi_req) {
+				c->smi_req = false;
+				c->smi_pending = true;
+			}
+		}
+		if (!c->smi_pending)
+			return took;
+		c->smi_pending = false;
+		took = true;
+		smm_enter(c, c->mode == M_WFS ? CTX_RESET : CTX_CONT, 0);
+	}
+}
+
+static struct save_state *save_at(uint32_t smbase)
+{
+	if (smbase == SMM_DEFAULT_SMBASE)
+		return &M->save[0];
+	if (smbase >= model_slot_smbase(0) &&
+	    smbase < model_slot_smbase(M->o->max_cpus) &&
+	    !((smbase - model_slot_smbase(0)) & 0xfff))
+		return &M->save[1 + (smbase - model_slot_smbase(0)) / 0x1000];
+	return NULL;
+}
+
+static const char *ctx_name(enum ctx_kind k)
+{
+	static const char *const n[] = { "its code", "the reset state",
+					 "a SIPI vector", "the trampoline",
+					 "the ROM hlt loop" };
+
+	return n[k];
+}
+
+/* SMI: the CPU saves its state at SMBASE + 0xfe00 and runs the stub at
+ * SMBASE + 0x8000; RSM reloads the state and the SMBASE field. */
+void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
+{
+	struct model *m = M;
+	enum cpu_mode was = c->mode;
+	struct save_state *s = save_at(c->smbase);
+
+	if (!s) {
+		violation(INV_OS_UNRELOCATED, "CPU %d takes an SMI with SMBASE "
+			  "0x%x, outside SMRAM", c->idx, c->smbase);
+		return;
+	}
+	c->mode_before_smm = was;
+	c->saved_kind = kind;
+	c->saved_vector = vector;
+	s->smbase = c->smbase;
+	s->kind = kind;
+	s->vector = vector;
+	s->owner = c->idx;
+	s->entry_kind = kind;
+	s->entry_vector = vector;
+	c->in_smm = true;
+	c->mode = M_SMM;
+	c->idle_was = c->idle_spin;
+	c->idle_spin = false;
+	c->smm_since = m->now;
+	c->smm_entry_step = m->step;
+	c->smm_entries++;
+	trace(c->idx, "SMI: enters SMM at SMBASE 0x%x from %s", c->smbase,
+	      ctx_name(kind));
+	trace_mode(c);
+	wait_us(c, 10);
+	if (c->smbase == SMM_DEFAULT_SMBASE)
+		first_smi_stub(c);
+	else
+		smm_run_stub(c);
+	/* RSM */
+	s = save_at(c->smbase);
+	check_rsm(c, s);
+	c->smbase = s->smbase;
+	c->in_smm = false;
+	c->mode = was;
+	c->idle_spin = c->idle_was;
+	trace(c->idx, "RSM to %s, SMBASE now 0x%x", ctx_name(s->kind),
+	      c->smbase);
+	trace_mode(c);
+	switch (s->kind) {
+	case CTX_CONT:
+		return;
+	case CTX_RESET:
+		cpu_restart(c, START_RESET_VECTOR, 0);
+		break;
+	case CTX_VECTOR:
+		if (kind == CTX_VECTOR && s->vector == vector)
+			return;
+		cpu_restart(c, START_VECTOR, s->vector);
+		break;
+	case CTX_TRAMPOLINE:
+		cpu_restart(c, START_TRAMPOLINE, 0);
+		break;
+	case CTX_ROM_HLT:
+		cpu_restart(c, START_ROM_HLT, 0);
+		break;
+	}
+	/* The scheduler drops this stack and starts the CPU anew. */
+	point(c);
+}
+
+/* QEMU's eject: the vCPU is gone, whatever it was doing. */
+void cpu_destroy(struct mcpu *c)
+{
+	check_eject(c);
+	trace(c->idx, "ejected: QEMU destroys the vCPU");
+	c->exists = false;
+	c->mode = M_ABSENT;
+	trace_mode(c);
+	c->in_smm = c->halted = c->smm_parked = false;
+	c->smi_req = c->smi_pending = c->init_pending = c->sipi_pending = false;
+	c->os_present = c->os_online = c->os_callin = false;
+	c->os_dying = c->os_dead = false;
+	M->eject_pending[c->idx] = false;
+}
+
+/* What a vCPU runs from a (re)start; its stack is fresh each time. */
+void cpu_main(void *arg)
+{
+	struct mcpu *c = arg;
+
+	c->mode = c->start == START_WFS ? M_WFS : M_FW;
+	c->idle_spin = false;
+	trace_mode(c);
+	switch (c->start) {
+	case START_OS_BSP:
+		fw_boot(c);
+		os_bsp_main(c);
+		break;
+	case START_WFS:
+		break;
+	case START_VECTOR:
+		/* An SMI latched in wait-for-SIPI is taken before the
+		 * vector's first instruction, with that vector saved. */
+		if (c->smi_req || c->smi_pending) {
+			c->smi_req = c->smi_pending = false;
+			smm_enter(c, CTX_VECTOR, c->start_vector);
+			cpu_deliver(c);
+		}
+		if (c->start_vector == AP_TRAMPOLINE)
+			ap_trampoline(c);
+		else
+			os_ap_entry(c, c->start_vector);
+		break;
+	case START_TRAMPOLINE:
+		cpu_deliver(c);
+		ap_trampoline(c);
+		break;
+	case START_ROM_HLT:
+		cpu_deliver(c);
+		rom_hlt(c);
+		break;
+	case START_RESET_VECTOR:
+		/* An SMI pending at RSM (a relocation's self-SMI) is taken
+		 * before the reset vector's first instruction, with the
+		 * reset state saved. */
+		if (c->smi_req || c->smi_pending) {
+			c->smi_req = c->smi_pending = false;
+			smm_enter(c, CTX_RESET, 0);
+		}
+		violation(INV_RESET_RERUN, "CPU %d left SMM into the reset "
+			  "vector", c->idx);
+		break;
+	case START_PARK_RESET:
+		cpu_deliver(c);
+		park_main(c, true);
+		break;
+	}
+	for (;;)
+		block_point(c);
+}
+
+/* A new vCPU, as QEMU creates it: reset state, default SMBASE, its APIC
+ * waiting for a SIPI. */
+void cpu_create(struct mcpu *c, enum cpu_start start)
+{
+	int idx = c->idx;
+	uint32_t apic_id = c->apic_id;
+	struct coro co = c->co;
+
+	memset(c, 0, sizeof(*c));
+	c->idx = idx;
+	c->apic_id = apic_id;
+	c->co = co;
+	c->exists = true;
+	c->smbase = SMM_DEFAULT_SMBASE;
+	c->tcg_wait_for_sipi = start == START_WFS;
+	c->created_at = M->now;
+	c->ready_at = M->now;
+	c->mode = start == START_WFS ? M_WFS : M_FW;
+	c->backoff = 1;
+	cpu_restart(c, start, 0);
+}

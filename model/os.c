@@ -1,0 +1,441 @@
+/* The guest, as far as CPU hotplug goes: Linux 6.12 running QEMU 10.0's
+ * CPU AML (model/aml.c) on its GPE, adding and removing processors
+ * (drivers/acpi/scan.c acpi_scan_device_check(), acpi_scan_hot_remove()
+ * with its _STA check after _EJ0), bringing CPUs up with INIT-SIPI-SIPI
+ * (arch/x86/kernel/smpboot.c) or the MP wakeup mailbox
+ * (arch/x86/kernel/acpi/madt_wakeup.c: WAKEUP without a timeout, TEST
+ * after an offline with 1 s), offlining them (play_dead: a hlt loop, or
+ * the mailbox's reset vector), and userspace that onlines new CPUs (the
+ * bundled agent) or every offline CPU it sees (USER_ONLINE). */
+#include <string.h>
+
+#include "os_aml.h"
+#include "hw/cpuhp.h"
+#include "hw/mp_wakeup.h"
+#include "model.h"
+
+#define OS_SIPI_VECTOR		0x9a000		/* Linux's trampoline page */
+#define OS_ALIVE_US		(10 * MODEL_S)	/* cpuhp_bp_sync_alive() */
+#define OS_DEAD_US		(10 * MODEL_S)
+#define OS_TEST_US		MODEL_S		/* acpi_mp_cpu_die() */
+#define OS_WAKEUP_US		(20 * MODEL_S)	/* Linux: forever */
+
+bool os_has_work(void)
+{
+	return M->work_head != M->work_tail;
+}
+
+static void queue(enum work_kind k, int cpu)
+{
+	struct model *m = M;
+
+	for (uint32_t i = m->work_head; i != m->work_tail; i++) {
+		struct work *w = &m->work[i % MODEL_WORK_MAX];
+
+		if (w->kind == k && w->cpu == cpu)
+			return;
+	}
+	if (m->work_tail - m->work_head == MODEL_WORK_MAX)
+		return;
+	m->work[m->work_tail++ % MODEL_WORK_MAX] = (struct work){ k, cpu };
+}
+
+void os_queue(enum work_kind k, int cpu)
+{
+	queue(k, cpu);
+}
+
+/* The GPE: QEMU raised it for a plug or an unplug request. */
+void os_sci(void)
+{
+	if (M->os_up)
+		queue(W_SCAN, -1);
+	else
+		M->sci_pending = true;
+}
+
+/* device_hotplug_lock. A CPU being taken offline while it waits for it
+ * gives the work up (Linux migrates the worker to another CPU). */
+static bool lock_hotplug(struct mcpu *c)
+{
+	while (M->hotplug_lock != -1 && M->hotplug_lock != c->idx) {
+		if (c->os_dying)
+			return false;
+		relax_point(c);
+	}
+	M->hotplug_lock = c->idx;
+	return true;
+}
+
+static void unlock_hotplug(struct mcpu *c)
+{
+	(void)c;
+	M->hotplug_lock = -1;
+}
+
+static void mbox_write(struct mcpu *c, uint16_t cmd, struct mcpu *x,
+		       uint64_t vector)
+{
+	struct mbox_model *mb = &M->mbox;
+
+	mb->mb.apic_id = x->apic_id;
+	mb->mb.wakeup_vector = vector;
+	mb->seq++;
+	mb->acks = 0;
+	mb->cur_cmd = cmd;
+	mb->cur_apic = x->apic_id;
+	mb->cur_vector = vector;
+	/* smp_store_release(&mailbox->command, ...) */
+	__atomic_store_n(&mb->mb.command, cmd, __ATOMIC_RELEASE);
+	trace(c->idx, "mailbox: %s for APIC ID %u (vector 0x%llx)",
+	      cmd == MP_WAKEUP_CMD_WAKEUP ? "WAKEUP" : "TEST", x->apic_id,
+	      (unsigned long long)vector);
+	point(c);
+}
+
+/* Waits until the command is 0 again; false after us. */
+static bool mbox_acked(struct mcpu *c, uint64_t us)
+{
+	uint64_t end = M->now + us;
+
+	while (__atomic_load_n(&M->mbox.mb.command, __ATOMIC_ACQUIRE)) {
+		if (M->now > end || !M->cpu[c->idx].exists)
+			return false;
+		relax_point(c);
+	}
+	return true;
+}
+
+/* Whether the firmware refused this CPU, so that an OS error is the
+ * expected outcome (a refusal is not a lost CPU). */
+static bool refused(struct mcpu *x)
+{
+	return !x->exists || M->st.slots[x->idx].state == SLOT_ABSENT;
+}
+
+/* native_kick_ap(): start x (WAKEUP, or INIT-SIPI-SIPI). False if the
+ * mailbox never answered. */
+static bool kick_ap(struct mcpu *c, struct mcpu *x)
+{
+	struct model *m = M;
+
+	trace(c->idx, "OS: brings CPU %d up (%s)", x->idx,
+	      m->mbox_on ? "mailbox" : "INIT-SIPI-SIPI");
+	x->os_callin = false;
+	x->os_expect_start = true;
+	if (m->mbox_on) {
+		uint64_t vec = OS_SIPI_VECTOR + 0x10 * (m->mbox.seq + 1);
+
+		x->woken_vector = vec;
+		mbox_write(c, MP_WAKEUP_CMD_WAKEUP, x, vec);
+		if (!mbox_acked(c, OS_WAKEUP_US) && x->exists) {
+			violation(INV_MAILBOX_UNANSWERED, "nobody acknowledged "
+				  "WAKEUP for CPU %d (APIC ID %u); Linux spins "
+				  "in acpi_wakeup_cpu() forever", x->idx,
+				  x->apic_id);
+			return false;
+		}
+		return true;
+	}
+	/* wakeup_secondary_cpu_via_init(), at a bad moment: an SMI
+	 * (someone's hotplug, a re-send) reaches x just before. */
+	if (fault(F_INIT_BAD, 100))
+		send_smi_to(x, true);
+	apic_init(x);
+	wait_us(c, m->o->rules == RULES_TCG ? 10 * MODEL_MS : 1);
+	apic_sipi(x, OS_SIPI_VECTOR);
+	wait_us(c, 200);
+	apic_sipi(x, OS_SIPI_VECTOR);
+	if (fault(F_SIPI_SPURIOUS, 100) && m->nr_delayed < 64)
+		m->delayed[m->nr_delayed++] = (struct delayed){
+			m->now + rng_below(m, 300), x->idx, DELAYED_SIPI,
+			OS_SIPI_VECTOR };
+	return true;
+}
+
+/* cpuhp_bp_sync_alive(): wait for x to report alive. */
+static void wait_alive(struct mcpu *c, struct mcpu *x)
+{
+	struct model *m = M;
+	uint64_t end = m->now + OS_ALIVE_US;
+
+	while (!x->os_callin && m->now < end && x->exists)
+		relax_point(c);
+	x->os_expect_start = false;
+	if (x->os_callin || refused(x))
+		return;
+	violation(INV_SIPI_LOST, "CPU %d (APIC ID %u) did not come up after "
+		  "%s (Linux: CPU%d failed to report alive state); it is %s",
+		  x->idx, x->apic_id,
+		  m->mbox_on ? "WAKEUP" : "INIT-SIPI-SIPI", x->idx,
+		  x->mode == M_WFS ? "in wait-for-SIPI" :
+		  x->in_smm ? "in SMM" : "elsewhere");
+}
+
+/* cpu_up(): start x and wait for it to report alive. */
+static void cpu_up(struct mcpu *c, struct mcpu *x)
+{
+	if (!x->exists || !x->os_present || x->os_online)
+		return;
+	if (kick_ap(c, x))
+		wait_alive(c, x);
+}
+
+/* cpu_down(): x runs play_dead, then (mailbox) the TEST hand-over. */
+static void cpu_down(struct mcpu *c, struct mcpu *x)
+{
+	struct model *m = M;
+	uint64_t end;
+
+	if (!x->exists || !x->os_online || x->idx == 0)
+		return;
+	trace(c->idx, "OS: takes CPU %d offline", x->idx);
+	x->os_dying = true;
+	end = m->now + OS_DEAD_US;
+	while (!x->os_dead && m->now < end && x->exists)
+		relax_point(c);
+	x->os_online = false;
+	if (!x->exists || !m->mbox_on)
+		return;
+	mbox_write(c, MP_WAKEUP_CMD_TEST, x, 0);
+	if (!mbox_acked(c, OS_TEST_US) && x->exists)
+		violation(INV_MAILBOX_UNANSWERED, "TEST for CPU %d unanswered "
+			  "(Linux: Failed to hand over CPU %d to BIOS)", x->idx,
+			  x->idx);
+}
+
+/* acpi_scan_device_check() and acpi_processor_add(). */
+static void linux_add(struct mcpu *c, struct mcpu *x)
+{
+	if (!(aml_sta(c, (uint32_t)x->idx) & 1))
+		return;
+	if (x->os_added)
+		return;	/* "Already enumerated" */
+	x->os_added = true;
+	x->os_present = true;
+	trace(c->idx, "OS: CPU %d hot-added", x->idx);
+	aml_ost(c, (uint32_t)x->idx, 1, 0);
+	/* The bundled agent onlines every new CPU (guest/cpuwatch.c). */
+	queue(W_UP, x->idx);
+}
+
+/* acpi_scan_hot_remove(). */
+static void linux_remove(struct mcpu *c, struct mcpu *x)
+{
+	uint8_t sta;
+
+	aml_ost(c, (uint32_t)x->idx, 3, 0x80);
+	cpu_down(c, x);
+	x->os_added = false;		/* acpi_bus_trim() */
+	x->os_ejected_req = true;
+	aml_ej0(c, (uint32_t)x->idx);
+	sta = aml_sta(c, (uint32_t)x->idx);
+	if (sta & 1) {
+		/* No acpi_bus_post_eject(): the CPU stays present. */
+		violation(INV_STA_AFTER_EJ0, "ACPI: \\_SB_.CPUS.C%03X: Eject "
+			  "incomplete - status 0x%x", x->idx, sta);
+		return;
+	}
+	x->os_present = false;
+	aml_ost(c, (uint32_t)x->idx, 3, 0);
+}
+
+static void junk(struct mcpu *c)
+{
+	struct model *m = M;
+	uint8_t v;
+
+	wait_us(c, 2);
+	/* Never inside an AML method: a guest that races its own AML
+	 * corrupts its own hotplug state, whatever the firmware does. The
+	 * check and the access are one step. */
+	if (m->cplk != -1)
+		return;
+	switch (rng_below(m, 4)) {
+	case 0:
+		do
+			v = (uint8_t)rng_below(m, 256);
+		while (v == APM_CNT_CPU_HOTPLUG || v == 2 || v == 3);
+		trace(c->idx, "junk: 0x%x to port 0xb2", v);
+		port_write(c, APM_CNT_PORT, 1, v);
+		break;
+	case 1:
+		port_write(c, CPUHP_BASE_Q35 + CPUHP_W_CPU_SEL, 4,
+			   rng_below(m, m->o->max_cpus + 4));
+		break;
+	case 2:
+		port_write(c, CPUHP_BASE_Q35 + CPUHP_W_CMD, 1,
+			   rng_below(m, 6));
+		break;
+	default:
+		port_read(c, CPUHP_BASE_Q35 + rng_below(m, CPUHP_LEN), 1);
+		break;
+	}
+}
+
+static void run_work(struct mcpu *c, struct work w)
+{
+	static const char *const names[] = { "scan", "add", "remove", "up",
+					     "down", "junk" };
+	struct mcpu *x = w.cpu >= 0 ? &M->cpu[w.cpu] : NULL;
+
+	trace(c->idx, "OS: work %s %d", names[w.kind], w.cpu);
+	switch (w.kind) {
+	case W_SCAN:
+		aml_cscn(c);
+		return;
+	case W_JUNK:
+		junk(c);
+		return;
+	default:
+		break;
+	}
+	if (!lock_hotplug(c)) {
+		queue(w.kind, w.cpu);
+		return;
+	}
+	switch (w.kind) {
+	case W_ADD:
+		linux_add(c, x);
+		break;
+	case W_REMOVE:
+		linux_remove(c, x);
+		break;
+	case W_UP:
+		cpu_up(c, x);
+		break;
+	case W_DOWN:
+		cpu_down(c, x);
+		break;
+	default:
+		break;
+	}
+	unlock_hotplug(c);
+}
+
+/* Linux's play_dead(): the mailbox's reset vector, or hlt for good. */
+static void play_dead(struct mcpu *c)
+{
+	trace(c->idx, "OS: play_dead (%s)",
+	      M->mbox_on ? "to the reset vector" : "hlt");
+	c->os_dead = true;
+	if (M->mbox_on) {
+		cpu_restart(c, START_PARK_RESET, 0);
+		point(c);
+	}
+	for (;;)
+		block_point(c);
+}
+
+/* Linux runs the GPE handler on kacpid and the hotplug work on
+ * kacpi_hotplug, each ordered (one item at a time, in order); userspace
+ * (sysfs online/offline, junk) runs in parallel. */
+static int wq_class(enum work_kind k)
+{
+	return k == W_SCAN ? 1 : (k == W_ADD || k == W_REMOVE) ? 2 : 0;
+}
+
+/* The oldest work item this CPU may run: never one that takes this very
+ * CPU offline (Linux migrates the work off a dying CPU), and never an
+ * ordered one while another of its queue runs or waits ahead of it. */
+static bool take_work(struct mcpu *c, struct work *w)
+{
+	struct model *m = M;
+	bool seen[3] = { false, false, false };
+
+	for (uint32_t i = m->work_head; i != m->work_tail; i++) {
+		struct work *e = &m->work[i % MODEL_WORK_MAX];
+		int cls = wq_class(e->kind);
+
+		if (cls && (seen[cls] || m->wq_busy[cls])) {
+			seen[cls] = true;
+			continue;
+		}
+		seen[cls] = true;
+		if (e->cpu == c->idx &&
+		    (e->kind == W_DOWN || e->kind == W_REMOVE))
+			continue;
+		*w = *e;
+		for (uint32_t j = i; j != m->work_head; j--)
+			m->work[j % MODEL_WORK_MAX] =
+				m->work[(j - 1) % MODEL_WORK_MAX];
+		m->work_head++;
+		m->wq_busy[cls] = cls != 0;
+		return true;
+	}
+	return false;
+}
+
+static void os_cpu_loop(struct mcpu *c)
+{
+	struct model *m = M;
+	struct work w;
+
+	for (;;) {
+		if (c->os_dying)
+			play_dead(c);
+		if (!c->os_dying && take_work(c, &w)) {
+			run_work(c, w);
+			m->wq_busy[wq_class(w.kind)] = false;
+			point(c);
+			continue;
+		}
+		block_point(c);
+	}
+}
+
+/* An AP arrives at an OS vector: a SIPI's, or its WAKEUP's. */
+void os_ap_entry(struct mcpu *c, uint64_t vector)
+{
+	check_os_code(c);
+	if (!c->os_expect_start) {
+		/* A start the OS did not ask for (a late extra SIPI): the
+		 * trampoline finds no CPU to bring up and the AP halts. */
+		trace(c->idx, "OS: stray start at 0x%llx, halts",
+		      (unsigned long long)vector);
+		c->mode = M_OS;
+		c->os_dead = true;
+		trace_mode(c);
+		for (;;)
+			block_point(c);
+	}
+	if (M->mbox_on && vector != c->woken_vector)
+		violation(INV_MAILBOX_ACK, "CPU %d woke at 0x%llx, its WAKEUP "
+			  "said 0x%llx", c->idx, (unsigned long long)vector,
+			  (unsigned long long)c->woken_vector);
+	c->mode = M_OS;
+	trace_mode(c);
+	c->os_dying = c->os_dead = false;
+	c->os_online = true;
+	c->os_callin = true;
+	trace(c->idx, "OS: CPU %d online", c->idx);
+	os_cpu_loop(c);
+}
+
+/* After the firmware: Linux starts the boot APs, then enables ACPI's
+ * GPEs (a plug during boot is handled then). */
+void os_bsp_main(struct mcpu *c)
+{
+	struct model *m = M;
+
+	c->mode = M_OS;
+	trace_mode(c);
+	check_os_code(c);
+	c->os_present = c->os_online = c->os_callin = c->os_added = true;
+	/* Linux 6.12 brings the boot APs up in parallel: kick them all,
+	 * then wait for each to report alive. */
+	for (uint32_t i = 1; i < m->o->max_cpus; i++)
+		if (m->cpu[i].os_present) {
+			m->cpu[i].os_added = true;
+			if (!kick_ap(c, &m->cpu[i]))
+				return;
+		}
+	for (uint32_t i = 1; i < m->o->max_cpus; i++)
+		if (m->cpu[i].os_present)
+			wait_alive(c, &m->cpu[i]);
+	m->os_up = true;
+	trace(c->idx, "OS: up");
+	if (m->sci_pending)
+		queue(W_SCAN, -1);
+	os_cpu_loop(c);
+}

@@ -1,0 +1,322 @@
+/* SMM on a model CPU: the platform interface the firmware's decision code
+ * (firmware/shared/smm_session.c) runs against, the two SMI entry stubs
+ * as C, and the I/O ports SMM and the OS reach (APM, SMI_EN, the CPU
+ * hotplug register block). */
+#include <stdarg.h>
+#include <string.h>
+
+#include "debug.h"
+#include "hw/cpuhp.h"
+#include "hw/q35.h"
+#include "model.h"
+#include "smm_session.h"
+
+uint32_t model_slot_smbase(uint32_t slot)
+{
+	return MODEL_TILES + slot * SMM_TILE_SIZE - SMM_ENTRY_OFFSET;
+}
+
+/* Every SMI goes through here, where the SMI faults apply. One sent
+ * through a local APIC is pending at once, in order with the INIT and
+ * SIPI sent after it (KVM and TCG deliver IPIs as the ICR is written).
+ * QEMU's broadcast (broadcast true) sets each vCPU's interrupt and kicks
+ * it: the writer's own is pending at once (its OUT exits to QEMU), but
+ * another vCPU may notice late, running on meanwhile. */
+void send_smi_to(struct mcpu *t, bool broadcast)
+{
+	struct model *m = M;
+
+	if (broadcast && t != self() && fault(F_SMI_DELAY, 20) &&
+	    m->nr_delayed < 64) {
+		m->delayed[m->nr_delayed++] = (struct delayed){
+			m->now + 1 + rng_below(m, 5 * MODEL_MS), t->idx,
+			DELAYED_SMI, 0 };
+		return;
+	}
+	apic_smi(t);
+	if (fault(F_SMI_DUP, 20) && m->nr_delayed < 64)
+		m->delayed[m->nr_delayed++] = (struct delayed){
+			m->now + 1 + rng_below(m, 5 * MODEL_MS), t->idx,
+			DELAYED_SMI, 0 };
+}
+
+/* ICH9 APM_CNT (lpc_ich9.c ich9_apm_ctrl_changed): 2 and 3 switch ACPI
+ * mode; anything else raises an SMI if SMI_EN.APMC is set, broadcast to
+ * every vCPU that exists at that instant. */
+void apm_write(struct mcpu *c, uint8_t v)
+{
+	struct model *m = M;
+
+	m->apm_cnt = v;
+	if (v == 2 || v == 3 || !(m->smi_en & ICH9_SMI_EN_APMC))
+		return;
+	trace(c ? c->idx : -1, "writes 0x%x to APM_CNT: broadcast SMI", v);
+	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
+		struct mcpu *t = &m->cpu[i];
+
+		if (!t->exists)
+			continue;
+		/* A CPU plugged at this instant can miss it (thread 004). */
+		if (t != c && t->hotplugged && !t->os_callin &&
+		    m->now - t->created_at < 2 * MODEL_MS &&
+		    fault(F_SMI_MISS, 300)) {
+			trace(t->idx, "misses the broadcast SMI");
+			continue;
+		}
+		send_smi_to(t, true);
+	}
+}
+
+uint32_t port_read(struct mcpu *c, uint16_t port, unsigned size)
+{
+	struct model *m = M;
+
+	if (port == APM_CNT_PORT)
+		return m->apm_cnt;
+	if (port == APM_STS_PORT)
+		return m->apm_sts;
+	if (port == Q35_PMBASE + ICH9_SMI_EN)
+		return m->smi_en;
+	if (port >= CPUHP_BASE_Q35 && port < CPUHP_BASE_Q35 + CPUHP_LEN)
+		return cpuhp_dev_read(&m->dev, port - CPUHP_BASE_Q35, size);
+	(void)c;
+	return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffffu;
+}
+
+void port_write(struct mcpu *c, uint16_t port, unsigned size, uint32_t v)
+{
+	struct model *m = M;
+
+	if (port == APM_CNT_PORT) {
+		apm_write(c, (uint8_t)v);
+	} else if (port == APM_STS_PORT) {
+		m->apm_sts = (uint8_t)v;
+	} else if (port == Q35_PMBASE + ICH9_SMI_EN) {
+		/* GBL_SMI_EN is locked by SMI_LOCK once the firmware set
+		 * it. */
+		m->smi_en = (v & ~ICH9_SMI_EN_GBL_SMI) |
+			    (m->smi_en & ICH9_SMI_EN_GBL_SMI);
+	} else if (port >= CPUHP_BASE_Q35 &&
+		   port < CPUHP_BASE_Q35 + CPUHP_LEN) {
+		uint32_t off = port - CPUHP_BASE_Q35;
+
+		if (c && c->in_smm &&
+		    (off == CPUHP_W_CPU_SEL || off == CPUHP_W_CMD))
+			m->block_changed_by_smm = true;
+		cpuhp_dev_write(&m->dev, off, size, v);
+	}
+}
+
+/* The platform interface for firmware code on the running model CPU.
+ * Every call but now_us() is a scheduling point. */
+static uint32_t m_io_read(void *ctx, uint16_t port, unsigned size)
+{
+	struct mcpu *c = self();
+
+	(void)ctx;
+	wait_us(c, 2);
+	return port_read(c, port, size);
+}
+
+static void m_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+	struct mcpu *c = self();
+
+	(void)ctx;
+	wait_us(c, 2);
+	port_write(c, port, size, v);
+}
+
+static int m_send_smi(void *ctx, uint32_t apic_id)
+{
+	struct mcpu *c = self(), *t;
+
+	(void)ctx;
+	point(c);
+	t = cpu_by_apic(apic_id);
+	if (!t)
+		return -1;
+	trace(c->idx, "sends an SMI to APIC ID %u", apic_id);
+	send_smi_to(t, false);
+	return 0;
+}
+
+static int m_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
+{
+	struct mcpu *c = self(), *t;
+
+	(void)ctx;
+	point(c);
+	t = cpu_by_apic(apic_id);
+	if (!t)
+		return -1;
+	trace(c->idx, "sends INIT and SIPI(0x%x) to APIC ID %u", page,
+	      apic_id);
+	apic_init(t);
+	point(c);
+	apic_sipi(t, page);
+	return 0;
+}
+
+static int m_send_init(void *ctx, uint32_t apic_id)
+{
+	struct mcpu *c = self(), *t;
+
+	(void)ctx;
+	point(c);
+	t = cpu_by_apic(apic_id);
+	if (!t)
+		return -1;
+	trace(c->idx, "sends INIT to APIC ID %u", apic_id);
+	apic_init(t);
+	return 0;
+}
+
+static uint64_t m_now_us(void *ctx)
+{
+	(void)ctx;
+	return M->now;
+}
+
+static void m_relax(void *ctx)
+{
+	(void)ctx;
+	relax_point(self());
+}
+
+const struct platform model_platform = {
+	.io_read = m_io_read,
+	.io_write = m_io_write,
+	.send_smi = m_send_smi,
+	.start_cpu = m_start_cpu,
+	.send_init = m_send_init,
+	.now_us = m_now_us,
+	.relax = m_relax,
+};
+
+/* firmware/smm/hw.c smm_park(): cli; hlt in SMM until QEMU destroys the
+ * CPU. */
+void smm_park(void)
+{
+	struct mcpu *c = self();
+
+	c->smm_parked = true;
+	trace(c->idx, "parks in SMM");
+	for (;;)
+		block_point(c);
+}
+
+/* firmware/boot/smm_stub.S: real mode to long mode on the slot's stack,
+ * call handle_smi(slot) (firmware/smm/handler.c: smm_session() with
+ * the hardware platform), RSM. The mode switch touches nothing shared:
+ * one scheduling point. */
+void smm_run_stub(struct mcpu *c)
+{
+	struct smm_ctx ctx = {
+		.st = &M->st,
+		.p = &model_platform,
+		.first_smi_lock = &M->first_smi_lock,
+	};
+	uint32_t slot = (c->smbase + SMM_ENTRY_OFFSET - MODEL_TILES) /
+			SMM_TILE_SIZE;
+
+	point(c);
+	smm_session(&ctx, slot);
+	/* After the call ("leaq (SAVE_REL)(%rbx)..movl %ecx, SAVE_RIP"):
+	 * the reset state resumes in the ROM hlt loop. */
+	if (M->save[1 + slot].kind == CTX_RESET)
+		M->save[1 + slot].kind = CTX_ROM_HLT;
+}
+
+/* firmware/boot/first_smi.S, step by step; each step names the
+ * instructions it stands for. */
+void first_smi_stub(struct mcpu *c)
+{
+	struct model *m = M;
+	struct save_state *save = &m->save[0];
+	uint32_t apic = c->apic_id, smbase = 0;
+
+	/* "xorl %eax..cpuid..": the APIC ID from CPUID. */
+	point(c);
+	/* "2:..5: pause; jmp 3b": look for the APIC ID in admit[]. */
+	for (;;) {
+		bool found = false;
+
+		for (uint32_t i = 0; i < m->st.nr_slots; i++) {
+			uint32_t id = __atomic_load_n(&m->st.admit[i].apic_id,
+						      __ATOMIC_ACQUIRE);
+
+			if (id == apic ||
+			    (MUTATION(NO_APIC_CHECK) && id != SMM_ADMIT_EMPTY)) {
+				smbase = m->st.admit[i].smbase;
+				found = true;
+				break;
+			}
+		}
+		if (found)
+			break;
+		relax_point(c);
+	}
+	/* "7: lock cmpxchgl %edx, FIRST_SMI_LOCK": owner APIC ID + 1, or
+	 * already ours after an earlier entry whose SMBASE did not stick. */
+	for (;;) {
+		uint32_t want = 0;
+
+		point(c);
+		if (__atomic_compare_exchange_n(&m->first_smi_lock, &want,
+						apic + 1, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED) ||
+		    want == apic + 1)
+			break;
+		relax_point(c);
+	}
+	/* "8:..9:": the reset state resumes at the boot firmware's choice
+	 * instead of the reset vector. */
+	if (save->kind == CTX_RESET)
+		save->kind = m->first_smi_resume_trampoline ? CTX_TRAMPOLINE :
+							      CTX_ROM_HLT;
+	/* "9: movl %edi, SAVE_SMBASE". */
+	save->smbase = smbase;
+	point(c);
+	if (MUTATION(LOCK_BEFORE_RSM)) {
+		__atomic_store_n(&m->first_smi_lock, 0, __ATOMIC_RELEASE);
+		point(c);
+	}
+	/* "wrmsr X2APIC_MSR_ICR" / "movl $ICR_DM_SMI, LAPIC_ICR_LO": the
+	 * self-SMI, held until RSM and taken at the new SMBASE. */
+	trace(c->idx, "first-SMI stub: SMBASE 0x%x written, self-SMI, RSM",
+	      smbase);
+	apic_smi(c);
+	point(c);
+}
+
+/* Host builds of the firmware's debug output: the model keeps it in the
+ * trace. */
+void dprintf(int level, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[200];
+
+	(void)level;
+	if (!M->o->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	buf[strcspn(buf, "\n")] = 0;
+	trace(M->cur, "fw: %s", buf);
+}
+
+void panic_at(const char *func, int line, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	violation(INV_DEADLOCK, "firmware panic %s:%d: %s", func, line, buf);
+	for (;;)
+		block_point(self());
+}
