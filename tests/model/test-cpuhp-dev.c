@@ -180,11 +180,15 @@ static void test_invalid_selector_reads_0_and_ignores_writes(void **state)
 		assert_int_equal(cpuhp_dev_read(&d, off, 1), 0);
 	assert_int_equal(cpuhp_dev_read(&d, 0, 4), 0);
 	assert_int_equal(cpuhp_dev_read(&d, 8, 4), 0);
-	/* Even GET_NEXT's data, which would be the selector. */
+	/* A command write is ignored too. */
 	cpuhp_dev_write(&d, CPUHP_W_CPU_SEL, 4, 0xffffffff);
 	cmd(CPUHP_CMD_GET_NEXT_CPU_WITH_EVENT);
 	assert_int_equal(d.command, CPUHP_CMD_GET_CPU_ID);
 	assert_int_equal(d.selector, 0xffffffff);
+	/* Even GET_NEXT's data, which would be the selector. */
+	cpuhp_dev_write(&d, CPUHP_W_CPU_SEL, 4, 0);
+	cmd(CPUHP_CMD_GET_NEXT_CPU_WITH_EVENT);
+	cpuhp_dev_write(&d, CPUHP_W_CPU_SEL, 4, NR);
 	assert_int_equal(cpuhp_dev_read(&d, 8, 4), 0);
 	cpuhp_dev_write(&d, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_CLEAR_INSERT);
 	assert_true(d.cpu[2].is_inserting);
