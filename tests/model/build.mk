@@ -29,3 +29,23 @@ CHECKS += check-model-unit
 .PHONY: check-model-unit
 
 -include $(wildcard $(TM)/*.d)
+
+# The differential test against QEMU: about 12000 operations in
+# make check; model-diff-soak runs HOTCPU_DIFF_SOAK_OPS of them.
+TM_DIFF_OBJS := $(TM)/diff-qtest.o $(TM)/diff_ops.o $(TM)/q35_qtest.o \
+	$(TM)/qtest.o $(TM_MODEL) $(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
+$(TM)/diff-qtest: $(TM_DIFF_OBJS)
+	$(CC) $(TM_CFLAGS) $^ $(JANSSON_LIBS) -o $@
+ALL += $(TM)/diff-qtest
+
+check-model-diff: $(TM)/diff-qtest
+	$(TM)/diff-qtest
+
+HOTCPU_DIFF_SOAK_OPS ?= 1000000
+model-diff-soak: $(TM)/diff-qtest
+	HOTCPU_DIFF_OPS=$(HOTCPU_DIFF_SOAK_OPS) \
+		HOTCPU_DIFF_SEED=$${HOTCPU_DIFF_SEED:-$$(date +%s)} \
+		$(TM)/diff-qtest
+
+CHECKS += check-model-diff
+.PHONY: check-model-diff model-diff-soak
