@@ -2,6 +2,7 @@
  * order, against the model's register block. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -263,6 +264,48 @@ static void test_eject_without_fw_unplug(void **state)
 	EXPECT(A, W(SEL, 4, 1), R(STS, 1, 0), L);
 }
 
+/* device_del to _STA as Linux runs it: CSCN's eject request, _EJ0,
+ * then _STA. With the firmware ejecting, _STA still reads 0xf until an
+ * SMI handler has written EJECT: the "Eject incomplete" window. */
+static void test_remove_flow(bool fw_unplug)
+{
+	uint32_t sta;
+
+	a.fw_unplugs_cpu = fw_unplug;
+	assert_int_equal(cpuhp_dev_unplug_request(&d, 1), 0);
+	aml_cscn(&a);
+	nlog = 0;
+	assert_int_equal(aml_ej0(&a, 1), 0);
+	assert_int_equal(aml_sta(&a, 1, &sta), 0);
+	if (!fw_unplug) {
+		EXPECT(A, W(SEL, 4, 1), W(STS, 1, CPUHP_CTL_EJECT), E(1), L,
+		       A, W(SEL, 4, 1), R(STS, 1, 0), L);
+		assert_int_equal(sta, 0);
+		return;
+	}
+	EXPECT(A, W(SEL, 4, 1), W(STS, 1, CPUHP_CTL_FW_REMOVE),
+	       W(APM_CNT_PORT, 1, APM_CNT_CPU_HOTPLUG), L,
+	       A, W(SEL, 4, 1), R(STS, 1, 0x11), L);
+	assert_int_equal(sta, AML_STA_PRESENT);
+	/* What the firmware's SMI handler does (cpuhp_eject). */
+	cpuhp_dev_write(&d, CPUHP_W_CPU_SEL, 4, 1);
+	cpuhp_dev_write(&d, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_EJECT);
+	assert_int_equal(aml_sta(&a, 1, &sta), 0);
+	assert_int_equal(sta, 0);
+}
+
+static void test_remove_flow_os_ejects(void **state)
+{
+	(void)state;
+	test_remove_flow(false);
+}
+
+static void test_remove_flow_firmware_ejects(void **state)
+{
+	(void)state;
+	test_remove_flow(true);
+}
+
 static void test_no_ej0_for_bsp(void **state)
 {
 	uint32_t sta;
@@ -359,6 +402,8 @@ int main(void)
 		T(test_scan_stops_at_fw_remove_only_cpu),
 		T(test_eject_with_fw_unplug),
 		T(test_eject_without_fw_unplug),
+		T(test_remove_flow_os_ejects),
+		T(test_remove_flow_firmware_ejects),
 		T(test_no_ej0_for_bsp),
 		T(test_ost),
 		T(test_scan_passes_of_255),
