@@ -55,8 +55,8 @@ void cpuhp_dev_init(struct cpuhp_dev *d, uint32_t nr, const uint64_t *arch_ids,
 		legacy_set_present(d, d->cpu[i].arch_id);
 }
 
-/* cpu.c cpu_hotplug_rd(): addr and size as the memory core passes
- * them; the caller masks the result to size. */
+/* cpu.c cpu_hotplug_rd() for a piece at addr; the caller masks the
+ * result to the piece's size. */
 static uint32_t modern_rd(const struct cpuhp_dev *d, uint32_t addr)
 {
 	const struct cpuhp_dev_cpu *c;

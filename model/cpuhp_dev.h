@@ -63,7 +63,10 @@ struct cpuhp_dev {
 
 /* CPUs 0..nr_boot-1 present at boot (cold-plugged: no insert event).
  * nr is clamped to 1..CPUHP_DEV_MAX, nr_boot to 1..nr. host may be
- * NULL or have NULL members. */
+ * NULL or have NULL members. There is no reset: a system reset in QEMU
+ * leaves the block as it is (modern stays modern, selector, command
+ * and events kept) and clears the SMI negotiation (ich9_lpc_reset), so
+ * a platform reset sets smi_negotiated to 0 and nothing else. */
 void cpuhp_dev_init(struct cpuhp_dev *d, uint32_t nr, const uint64_t *arch_ids,
 		    uint32_t nr_boot, const struct cpuhp_dev_host *host);
 
