@@ -11,9 +11,6 @@
 	X(AP_EARLY_EXIT, "ap-early-exit", "exit-before-eject",               \
 	  "an AP leaves SMM when no session opened within 20 ms (the old "   \
 	  "code)")                                                           \
-	X(JOIN_LATE, "join-late", "exit-before-eject",                       \
-	  "an AP that arrives after the plan was read leaves with that "     \
-	  "session")                                                         \
 	X(KEEP_COMMAND, "keep-command", "aml-clobbered",                     \
 	  "the monarch leaves APM_CNT at 4, so every later SMI scans the "   \
 	  "register block")                                                  \
@@ -33,7 +30,7 @@
 	X(MBOX_ACK_EARLY, "mbox-ack-early", "mailbox-ack",                   \
 	  "a parked CPU acknowledges WAKEUP before it reads the vector")     \
 	X(NO_RELOCATE_WAIT, "no-relocate-wait", "os-unrelocated",            \
-	  "the monarch gives up on a new CPU's relocation after 500 ms")
+	  "the monarch gives up on a new CPU's relocation after 10 ms")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

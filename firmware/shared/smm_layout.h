@@ -99,7 +99,6 @@ struct smm_stats {
 	uint32_t sessions;
 	uint32_t admitted, relocated, ejected, refused;
 	uint32_t resent_smis;
-	uint32_t late;		/* AP arrivals after the plan was read */
 	uint32_t summons;	/* SMIs an AP sent the monarch */
 };
 
@@ -120,9 +119,6 @@ struct smm_state {
 	uint32_t pad2;
 	/* Rendezvous session number: odd while the monarch holds one. */
 	uint32_t session;
-	/* Session whose plan is being read: an AP arriving after this
-	 * waits for the next session (its OS writes may be unseen). */
-	uint32_t collect;
 	/* Session whose exit phase began: ejects marked, the rest wait. */
 	uint32_t exit;
 	struct smm_stats stats;

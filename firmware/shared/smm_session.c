@@ -6,13 +6,17 @@
  * exit phase (exit = s): CPUs marked for eject park, the monarch ejects
  * them, then closes the session (s + 1) and everyone leaves.
  *
- * The guarantee: no AP returns to the OS before a session whose plan was
- * read after the AP entered SMM has closed. Whatever the OS wrote before
- * the SMI (an _EJ0's fw-remove, a CSCN's insert) has then been acted on,
- * so the CPU that ran _EJ0 reads _STA = 0 (edk2 121af960e2, "delay SMM
- * exit"). No timeout bounds that: an AP with no session to join summons
- * the monarch with an SMI and waits for it, however long the host
- * deschedules the BSP.
+ * The guarantee: no AP returns to the OS before a session's plan has
+ * seen what the OS wrote before the AP's SMI (an _EJ0's fw-remove, a
+ * CSCN's insert), and acted on it: the CPU that ran _EJ0 reads _STA = 0
+ * (edk2 121af960e2, "delay SMM exit"). An AP joins the session open when
+ * it arrives, or the next one, and no timeout sends it back to the OS
+ * first: with none to join it summons the monarch with an SMI and waits
+ * for it, however long the host deschedules the BSP. The plan is read
+ * only after every relocated CPU arrived or had its SMI pending for a
+ * while (a CPU with an SMI pending runs no OS code, so cannot write to
+ * the register block), so whatever an AP's OS wrote before its SMI is in
+ * the plan of the session it joins.
  *
  * Only the monarch's wait for arrivals is bounded. A CPU that does not
  * arrive either has its SMI pending (descheduled: it takes the SMI before
@@ -327,10 +331,6 @@ static void monarch(const struct smm_ctx *c)
 	st->stats.sessions++;
 	wait_arrivals(c, s);
 
-	/* From here on, an AP that arrives is late for this plan: the OS
-	 * on that CPU may have written the block after we read it. The
-	 * store is ordered before the port reads below. */
-	__atomic_store_n(&st->collect, s, __ATOMIC_SEQ_CST);
 	plan.nr_add = plan.nr_eject = 0;
 	cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
 	hp.nr = st->nr_slots;
@@ -361,53 +361,38 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	struct smm_slot *me = &st->slots[slot];
 	uint64_t t0 = now(c);
 	bool summoned = false;
+	uint32_t s;
 
-	for (;;) {
-		uint32_t s = load_acquire(&st->session);
-		bool on_time;
-
-		if (!(s & 1)) {
-			if (MUTATION(AP_EARLY_EXIT) &&
-			    now(c) - t0 > SMM_SUMMON_US)
-				return;
-			/* No session to join, maybe none coming (a directed
-			 * SMI re-sent after its session): make sure one
-			 * comes. An SMI the BSP already has pending merges
-			 * with this one. */
-			if (!summoned && now(c) - t0 > SMM_SUMMON_US) {
-				c->p->send_smi(c->p->ctx,
-					       st->slots[st->bsp_slot].apic_id);
-				st->stats.summons++;
-				summoned = true;
-			}
-			relax(c);
-			continue;
-		}
-		me->missed = 0;
-		/* Release: pairs with wait_arrivals()'s acquire. */
-		store_release(&me->arrived, s);
-		/* Pairs with the monarch's store of collect, which it makes
-		 * before reading the plan: reading the old value means the
-		 * plan is read after this CPU entered SMM. */
-		on_time = __atomic_load_n(&st->collect, __ATOMIC_SEQ_CST) != s;
-		/* Acquire: pairs with the monarch's start of the exit phase;
-		 * its eject marks are visible after this. */
-		while (load_acquire(&st->exit) != s)
-			relax(c);
-		if (me->eject == s) {
-			/* Release: the monarch ejects only after seeing
-			 * this. */
-			store_release(&me->parked, s);
-			smm_park();
-		}
-		while (load_acquire(&st->session) == s)
-			relax(c);
-		if (on_time || MUTATION(JOIN_LATE))
+	/* No timeout: whatever the OS asked for before this SMI is acted
+	 * on by the session this CPU joins, open now or still to come. */
+	while (!((s = load_acquire(&st->session)) & 1)) {
+		if (MUTATION(AP_EARLY_EXIT) && now(c) - t0 > SMM_SUMMON_US)
 			return;
-		st->stats.late++;
-		t0 = now(c);
-		summoned = false;
+		/* No session yet, maybe none coming (a directed SMI re-sent
+		 * after its session): make sure one comes. An SMI the BSP
+		 * already has pending merges with this one. */
+		if (!summoned && now(c) - t0 > SMM_SUMMON_US) {
+			c->p->send_smi(c->p->ctx,
+				       st->slots[st->bsp_slot].apic_id);
+			st->stats.summons++;
+			summoned = true;
+		}
+		relax(c);
 	}
+	me->missed = 0;
+	/* Release: pairs with wait_arrivals()'s acquire. */
+	store_release(&me->arrived, s);
+	/* Acquire: pairs with the monarch's start of the exit phase; its
+	 * eject marks are visible after this. */
+	while (load_acquire(&st->exit) != s)
+		relax(c);
+	if (me->eject == s) {
+		/* Release: the monarch ejects only after seeing this. */
+		store_release(&me->parked, s);
+		smm_park();
+	}
+	while (load_acquire(&st->session) == s)
+		relax(c);
 }
 
 void smm_session(const struct smm_ctx *c, uint32_t slot)

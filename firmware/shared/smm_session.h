@@ -17,7 +17,7 @@
 #define SMM_ARRIVE_RESENT_US	200000	/* after re-sending: go on */
 #define SMM_SUMMON_US		20000	/* AP with no session: summon one */
 #define SMM_RECHECK_US		10000	/* open-ended waits re-check */
-#define SMM_RELOCATE_US		500000	/* only the no-relocate-wait mutation */
+#define SMM_RELOCATE_US		10000	/* only the no-relocate-wait mutation */
 
 struct smm_ctx {
 	struct smm_state *st;
