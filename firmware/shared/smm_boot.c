@@ -8,25 +8,38 @@
 
 #define RELOCATE_BSP_US		100000
 #define RELOCATE_APS_US		1000000
+#define RELOCATE_RESEND_US	10000
 
 static uint64_t now(const struct smm_boot *b)
 {
 	return b->p->now_us(b->p->ctx);
 }
 
-/* Waits until slot is relocated (its confirmation ran in SMM). */
-static int wait_relocated(const struct smm_boot *b, uint32_t slot,
-			  uint64_t us)
+/* Waits until slot is relocated (its confirmation ran in SMM). With
+ * resend, the SMI goes again now and then: under TCG's rules an INIT
+ * still pending on the CPU (a SIPI it has not taken yet) swallows it. */
+static int wait_relocated_resend(const struct smm_boot *b, uint32_t slot,
+				 uint64_t us, bool resend)
 {
-	uint64_t end = now(b) + us;
+	uint64_t end = now(b) + us, next = now(b) + RELOCATE_RESEND_US;
 
 	while (__atomic_load_n(&b->st->slots[slot].state, __ATOMIC_ACQUIRE) !=
 	       SLOT_RELOCATED) {
 		if (now(b) > end)
 			return -1;
+		if (resend && now(b) > next) {
+			b->p->send_smi(b->p->ctx, b->st->slots[slot].apic_id);
+			next = now(b) + RELOCATE_RESEND_US;
+		}
 		b->p->relax(b->p->ctx);
 	}
 	return 0;
+}
+
+static int wait_relocated(const struct smm_boot *b, uint32_t slot,
+			  uint64_t us)
+{
+	return wait_relocated_resend(b, slot, us, false);
 }
 
 /* Waits until n APs ran the trampoline; 0 when they did. */
@@ -173,7 +186,7 @@ static int relocate_late(const struct smm_boot *b, uint32_t slot, bool park)
 		return wait_relocated(b, slot, RELOCATE_APS_US);
 	}
 	b->p->send_smi(b->p->ctx, id);
-	if (wait_relocated(b, slot, RELOCATE_APS_US))
+	if (wait_relocated_resend(b, slot, RELOCATE_APS_US, true))
 		return -1;
 	/* TCG, not parked: it resumed at the wait-mode trampoline. */
 	if (!park && !(b->parked && b->parked(id)) &&
