@@ -89,6 +89,9 @@ void fw_boot(struct mcpu *bsp)
 	m->first_smi_resume_trampoline = true;
 	smm_boot_relocate(&b);
 	m->first_smi_resume_trampoline = st->park;
+	/* smi_negotiate(): broadcast, hot-add, hot-unplug (QEMU then
+	 * refuses no device_add or device_del). */
+	m->dev.smi_negotiated = 7;
 	/* enable_apm_smi() */
 	m->smi_en |= ICH9_SMI_EN_APMC | ICH9_SMI_EN_GBL_SMI;
 	/* mp_wakeup_setup() */

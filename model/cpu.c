@@ -317,5 +317,6 @@ void cpu_create(struct mcpu *c, enum cpu_start start)
 	c->ready_at = M->now;
 	c->mode = start == START_WFS ? M_WFS : M_FW;
 	c->backoff = 1;
+	c->ej0_target = -1;
 	cpu_restart(c, start, 0);
 }

@@ -71,9 +71,11 @@ static bool all(const int *idx, int n, bool (*done)(int))
 	return true;
 }
 
+/* hotcpu plug waits for the guest's _OST and the CPU online once;
+ * userspace may take it offline again at any time. */
 static bool online(int i)
 {
-	return M->cpu[i].os_online || M->failed;
+	return M->cpu[i].ever_online || M->failed;
 }
 
 static bool gone(int i)
@@ -132,11 +134,22 @@ void host_main(void *arg)
 			host_wait_us(rng_below(m, 300));
 		}
 		if (fault(F_OVERLAP, 200)) {
-			int other;
+			int other[4], k;
 
+			/* A device_add into another slot while the unplugs
+			 * are under way. */
 			host_wait_us(rng_below(m, 2 * MODEL_MS));
-			if (free_slots(&other, 1))
-				plug(other);
+			k = free_slots(other, n + 1);
+			for (int i = 0; i < k; i++) {
+				bool ours = false;
+
+				for (int j = 0; j < n; j++)
+					ours |= other[i] == idx[j];
+				if (!ours) {
+					plug(other[i]);
+					break;
+				}
+			}
 		}
 		user_actions();
 		end = m->now + HOST_WAIT_US;

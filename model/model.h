@@ -170,10 +170,7 @@ struct mcpu {
 	uint64_t smm_since;
 	uint64_t smm_entry_step;
 	bool smm_parked;	/* in smm_park() */
-	bool in_aml;		/* inside a CPU hotplug AML method */
-	uint32_t aml_sel;
-	uint8_t aml_cmd;
-	bool aml_sel_valid, aml_cmd_valid;
+	int ej0_target;		/* the CPU its _EJ0 is for, or -1 */
 	/* OS view */
 	bool os_present, os_online, os_callin, os_dying, os_dead;
 	bool os_ejected_req;	/* the OS asked the firmware to eject it */
@@ -181,6 +178,7 @@ struct mcpu {
 	int park_slot_state;	/* PARK_SLOT_*, for the mailbox */
 	bool os_expect_start;	/* the OS is bringing it up */
 	bool os_added;		/* the OS has its processor device */
+	bool ever_online;	/* online at least once since its plug */
 	uint64_t created_at;
 	bool hotplugged;	/* device_add'ed, not a boot CPU */
 	bool idle_spin;		/* spins with nothing to do (park loop) */

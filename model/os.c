@@ -207,14 +207,14 @@ static void cpu_down(struct mcpu *c, struct mcpu *x)
 /* acpi_scan_device_check() and acpi_processor_add(). */
 static void linux_add(struct mcpu *c, struct mcpu *x)
 {
-	if (!(aml_sta(c, (uint32_t)x->idx) & 1))
+	if (!(os_sta(c, (uint32_t)x->idx) & 1))
 		return;
 	if (x->os_added)
 		return;	/* "Already enumerated" */
 	x->os_added = true;
 	x->os_present = true;
 	trace(c->idx, "OS: CPU %d hot-added", x->idx);
-	aml_ost(c, (uint32_t)x->idx, 1, 0);
+	os_ost(c, (uint32_t)x->idx, 1, 0);
 	/* The bundled agent onlines every new CPU (guest/cpuwatch.c). */
 	queue(W_UP, x->idx);
 }
@@ -222,14 +222,14 @@ static void linux_add(struct mcpu *c, struct mcpu *x)
 /* acpi_scan_hot_remove(). */
 static void linux_remove(struct mcpu *c, struct mcpu *x)
 {
-	uint8_t sta;
+	uint32_t sta;
 
-	aml_ost(c, (uint32_t)x->idx, 3, 0x80);
+	os_ost(c, (uint32_t)x->idx, 3, 0x80);
 	cpu_down(c, x);
 	x->os_added = false;		/* acpi_bus_trim() */
 	x->os_ejected_req = true;
-	aml_ej0(c, (uint32_t)x->idx);
-	sta = aml_sta(c, (uint32_t)x->idx);
+	os_ej0(c, (uint32_t)x->idx);
+	sta = os_sta(c, (uint32_t)x->idx);
 	if (sta & 1) {
 		/* No acpi_bus_post_eject(): the CPU stays present. */
 		violation(INV_STA_AFTER_EJ0, "ACPI: \\_SB_.CPUS.C%03X: Eject "
@@ -237,7 +237,7 @@ static void linux_remove(struct mcpu *c, struct mcpu *x)
 		return;
 	}
 	x->os_present = false;
-	aml_ost(c, (uint32_t)x->idx, 3, 0);
+	os_ost(c, (uint32_t)x->idx, 3, 0);
 }
 
 static void junk(struct mcpu *c)
@@ -282,7 +282,7 @@ static void run_work(struct mcpu *c, struct work w)
 	trace(c->idx, "OS: work %s %d", names[w.kind], w.cpu);
 	switch (w.kind) {
 	case W_SCAN:
-		aml_cscn(c);
+		os_cscn(c);
 		return;
 	case W_JUNK:
 		junk(c);
@@ -408,6 +408,7 @@ void os_ap_entry(struct mcpu *c, uint64_t vector)
 	c->os_dying = c->os_dead = false;
 	c->os_online = true;
 	c->os_callin = true;
+	c->ever_online = true;
 	trace(c->idx, "OS: CPU %d online", c->idx);
 	os_cpu_loop(c);
 }

@@ -1,144 +1,132 @@
-/* QEMU 10.0's CPU hotplug AML (hw/acpi/cpu.c build_cpus_aml(), with
- * smi_path and fw_unplugs_cpu, as q35 builds it when the firmware
- * negotiated SMI on hot-add and hot-unplug), run by a model CPU. Each
- * access below is one the AML makes, in its order. */
+/* The guest running QEMU's CPU AML (model/aml.c) on a model CPU. */
+#include "aml.h"
 #include "hw/cpuhp.h"
 #include "hw/q35.h"
 #include "model.h"
 #include "os_aml.h"
 
-#define CSEL	CPUHP_W_CPU_SEL
-#define CCMD	CPUHP_W_CMD
-#define CDAT	CPUHP_RW_CMD_DATA
-#define CFLG	CPUHP_R_CPU_STAT	/* CPEN, CINS, CRMV, CEJ0 bits */
-
-static void relies(struct mcpu *c, const char *what)
+/* Which AML access relies on state an earlier access set up: a flags or
+ * data access relies on the selector, a data access on the command. */
+static void relies(struct mcpu *c, uint16_t port)
 {
+	uint32_t off = port - CPUHP_BASE_Q35;
+
+	if (off == CPUHP_W_CPU_SEL || port == APM_CNT_PORT)
+		return;
 	if (M->block_changed_by_smm)
-		violation(INV_AML_CLOBBERED, "CPU %d's AML reads %s after SMM "
-			  "changed the selector or command under it", c->idx,
-			  what);
+		violation(INV_AML_CLOBBERED, "CPU %d's AML accesses offset %u "
+			  "after SMM changed the selector or command under it",
+			  c->idx, off);
 }
 
-static uint32_t in(struct mcpu *c, uint32_t off, unsigned size)
+static uint32_t aml_io_read(void *ctx, uint16_t port, unsigned size)
 {
+	struct mcpu *c = ctx;
+
 	wait_us(c, 2);
-	relies(c, off == CDAT ? "CDAT" : "the CPU flags");
-	return port_read(c, (uint16_t)(CPUHP_BASE_Q35 + off), size);
+	relies(c, port);
+	return port_read(c, port, size);
 }
 
-static void out(struct mcpu *c, uint32_t off, unsigned size, uint32_t v)
+static void aml_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 {
+	struct mcpu *c = ctx;
+	struct model *m = M;
+
 	wait_us(c, 2);
-	if (off == CSEL || off == CCMD)
-		M->block_changed_by_smm = false;
+	if (port == CPUHP_BASE_Q35 + CPUHP_W_CPU_SEL ||
+	    port == CPUHP_BASE_Q35 + CPUHP_W_CMD)
+		m->block_changed_by_smm = false;
 	else
-		relies(c, "the selected CPU");
-	port_write(c, (uint16_t)(CPUHP_BASE_Q35 + off), size, v);
+		relies(c, port);
+	port_write(c, port, size, v);
+	/* _EJ0's upcall asks for the eject: every CPU whose SMI comes
+	 * after this write must not return to the OS before it is done. */
+	if (port == APM_CNT_PORT && c->ej0_target >= 0) {
+		m->eject_pending[c->ej0_target] = true;
+		m->eject_asked[c->ej0_target] = m->step;
+	}
 }
 
-static void lock(struct mcpu *c)
+static void notify(void *ctx, uint32_t idx, uint32_t event)
 {
+	(void)ctx;
+	os_queue(event == AML_NOTIFY_DEVICE_CHECK ? W_ADD : W_REMOVE,
+		 (int)idx);
+}
+
+/* CPLK: Acquire(CPLK, 0xFFFF) waits for ever. */
+static void acquire(void *ctx)
+{
+	struct mcpu *c = ctx;
+
 	while (M->cplk != -1 && M->cplk != c->idx)
 		relax_point(c);
 	M->cplk = c->idx;
 	M->block_changed_by_smm = false;
 }
 
-static void unlock(struct mcpu *c)
+static void release(void *ctx)
 {
-	(void)c;
+	(void)ctx;
 	M->cplk = -1;
 }
 
-uint8_t aml_sta(struct mcpu *c, uint32_t idx)
+static void aml_on(struct mcpu *c, struct platform *p, struct aml_cpus *a)
 {
-	uint8_t sta;
+	*p = (struct platform){ .ctx = c, .io_read = aml_io_read,
+				.io_write = aml_io_write };
+	*a = (struct aml_cpus){
+		.p = p,
+		.base = CPUHP_BASE_Q35,
+		.smi_port = APM_CNT_PORT,
+		.nr = M->o->max_cpus,
+		.bsp = 0,
+		.smi_on_cpuhp = true,
+		.fw_unplugs_cpu = true,
+		.ctx = c,
+		.notify = notify,
+		.acquire = acquire,
+		.release = release,
+	};
+}
 
-	lock(c);
-	out(c, CSEL, 4, idx);
-	sta = (in(c, CFLG, 1) & CPUHP_STAT_ENABLED) ? 0xf : 0;
-	unlock(c);
+void os_cscn(struct mcpu *c)
+{
+	struct platform p;
+	struct aml_cpus a;
+
+	aml_on(c, &p, &a);
+	aml_cscn(&a);
+}
+
+uint32_t os_sta(struct mcpu *c, uint32_t idx)
+{
+	struct platform p;
+	struct aml_cpus a;
+	uint32_t sta = 0;
+
+	aml_on(c, &p, &a);
+	aml_sta(&a, idx, &sta);
 	return sta;
 }
 
-void aml_ej0(struct mcpu *c, uint32_t idx)
+void os_ej0(struct mcpu *c, uint32_t idx)
 {
-	lock(c);
-	out(c, CSEL, 4, idx);
-	out(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_FW_REMOVE);
-	wait_us(c, 2);
-	port_write(c, APM_CNT_PORT, 1, APM_CNT_CPU_HOTPLUG);
-	/* The eject is asked with the upcall: every CPU whose SMI comes
-	 * after this must not return to the OS before it is done. */
-	M->eject_pending[idx] = true;
-	M->eject_asked[idx] = M->step;
-	unlock(c);
+	struct platform p;
+	struct aml_cpus a;
+
+	aml_on(c, &p, &a);
+	c->ej0_target = (int)idx;
+	aml_ej0(&a, idx);
+	c->ej0_target = -1;
 }
 
-void aml_ost(struct mcpu *c, uint32_t idx, uint32_t event, uint32_t status)
+void os_ost(struct mcpu *c, uint32_t idx, uint32_t event, uint32_t status)
 {
-	lock(c);
-	out(c, CSEL, 4, idx);
-	out(c, CCMD, 1, CPUHP_CMD_OST_EVENT);
-	out(c, CDAT, 4, event);
-	out(c, CCMD, 1, CPUHP_CMD_OST_STATUS);
-	out(c, CDAT, 4, status);
-	unlock(c);
-}
+	struct platform p;
+	struct aml_cpus a;
 
-/* CSCN: scan from uid with GET_NEXT, collect inserts and removes, upcall
- * the firmware if anything was added, Notify, clear the events. */
-void aml_cscn(struct mcpu *c)
-{
-	struct model *m = M;
-	uint32_t added[MODEL_MAX_CPUS], ejs[MODEL_MAX_CPUS];
-	uint32_t nr_added, nr_ej, uid = 0;
-	bool has_job = true;
-
-	lock(c);
-	while (has_job) {
-		bool has_event = true;
-
-		has_job = false;
-		nr_added = nr_ej = 0;
-		while (has_event && uid < m->o->max_cpus) {
-			uint32_t next;
-			uint8_t f;
-
-			has_event = false;
-			out(c, CSEL, 4, uid);
-			out(c, CCMD, 1, CPUHP_CMD_GET_NEXT_CPU_WITH_EVENT);
-			next = in(c, CDAT, 4);
-			if (next < uid)
-				break;	/* wrapped */
-			uid = next;
-			f = (uint8_t)in(c, CFLG, 1);
-			if (f & CPUHP_STAT_INSERT) {
-				added[nr_added++] = uid;
-				has_event = true;
-			}
-			if (f & CPUHP_STAT_REMOVE) {
-				ejs[nr_ej++] = uid;
-				has_event = true;
-			}
-			uid++;
-		}
-		if (nr_added) {
-			trace(c->idx, "CSCN: %u added, SMI upcall", nr_added);
-			wait_us(c, 2);
-			port_write(c, APM_CNT_PORT, 1, APM_CNT_CPU_HOTPLUG);
-		}
-		for (uint32_t i = 0; i < nr_added; i++) {
-			os_queue(W_ADD, (int)added[i]);	/* Notify(1) */
-			out(c, CSEL, 4, added[i]);
-			out(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_CLEAR_INSERT);
-		}
-		for (uint32_t i = 0; i < nr_ej; i++) {
-			os_queue(W_REMOVE, (int)ejs[i]);	/* Notify(3) */
-			out(c, CSEL, 4, ejs[i]);
-			out(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_CLEAR_REMOVE);
-		}
-	}
-	unlock(c);
+	aml_on(c, &p, &a);
+	aml_ost(&a, idx, event, status);
 }

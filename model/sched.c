@@ -93,7 +93,7 @@ void relax_point(struct mcpu *c)
 {
 	uint32_t b = c->backoff;
 
-	c->backoff = b < 256 ? b * 2 : 256;
+	c->backoff = b < 2048 ? b * 2 : 2048;
 	yield(c, b);
 }
 
@@ -207,6 +207,34 @@ static uint64_t next_time(struct model *m)
 	return t;
 }
 
+static bool only_idle(struct model *m, const int *cand, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (cand[i] < 0 || !m->cpu[cand[i]].idle_spin)
+			return false;
+	return true;
+}
+
+/* The next time anything but an idle poller may act. */
+static uint64_t next_busy_time(struct model *m)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
+		struct mcpu *c = &m->cpu[i];
+
+		if (c->exists && !c->idle_spin && c->ready_at < t &&
+		    (!c->halted || wakes(m, c)))
+			t = c->ready_at;
+	}
+	if (!m->host_done && m->host_ready_at < t)
+		t = m->host_ready_at;
+	for (int i = 0; i < m->nr_delayed; i++)
+		if (m->delayed[i].at < t)
+			t = m->delayed[i].at;
+	return t;
+}
+
 static void deadlock_check(struct model *m)
 {
 	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
@@ -245,6 +273,19 @@ int model_run_schedule(struct model *m, uint64_t seed)
 			}
 		if (!m->host_done && m->host_ready_at <= m->now)
 			cand[n++] = -1;
+		if (n && only_idle(m, cand, n)) {
+			/* Only CPUs polling an idle mailbox can run: nothing
+			 * changes before the next other event. */
+			uint64_t t = next_busy_time(m);
+
+			if (t != UINT64_MAX && t > m->now) {
+				for (int i = 0; i < n; i++)
+					m->cpu[cand[i]].ready_at = t;
+				m->now = t;
+				deadlock_check(m);
+				continue;
+			}
+		}
 		if (!busy) {
 			/* Nothing left but idle spinning: the end. */
 			bool waiting = false;

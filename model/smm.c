@@ -280,6 +280,11 @@ void first_smi_stub(struct mcpu *c)
 	save->smbase = smbase;
 	point(c);
 	if (MUTATION(LOCK_BEFORE_RSM)) {
+		/* The naive stub: done once the SMBASE is written. */
+		for (uint32_t i = 0; i < m->st.nr_slots; i++)
+			if (m->st.slots[i].apic_id == apic)
+				__atomic_store_n(&m->st.slots[i].state,
+						 SLOT_RELOCATED, __ATOMIC_RELEASE);
 		__atomic_store_n(&m->first_smi_lock, 0, __ATOMIC_RELEASE);
 		point(c);
 	}
