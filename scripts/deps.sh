@@ -10,6 +10,12 @@ QEMU_MIN=10.0
 packages="gcc make libc6-dev binutils libcmocka-dev libjansson-dev pkg-config
 busybox-static cpio gzip ovmf gnuplot-nox kexec-tools jq"
 backports="qemu-system-x86 qemu-utils seabios"
+# libvirt 11.3 for tests/libvirt: the daemons, the QEMU driver and virsh,
+# without recommends (no systemd units are started: the test runs its own
+# virtlogd and libvirtd).
+LIBVIRT_MIN=11.3
+libvirt="libvirt-daemon libvirt-daemon-driver-qemu libvirt-daemon-log
+libvirt-clients"
 
 missing=""
 for p in $packages; do
@@ -21,10 +27,16 @@ qemu_ok() {
 	v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\.[0-9]*\).*/\1/p')
 	[ "$(printf '%s\n%s\n' "$QEMU_MIN" "$v" | sort -V | head -n1)" = "$QEMU_MIN" ]
 }
-[ -z "$missing" ] && qemu_ok && exit 0
+libvirt_ok() {
+	command -v libvirtd >/dev/null 2>&1 && command -v virsh >/dev/null 2>&1 ||
+		return 1
+	v=$(libvirtd --version | sed -n 's/.* \([0-9]*\.[0-9]*\).*/\1/p')
+	[ "$(printf '%s\n%s\n' "$LIBVIRT_MIN" "$v" | sort -V | head -n1)" = "$LIBVIRT_MIN" ]
+}
+[ -z "$missing" ] && qemu_ok && libvirt_ok && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing:$missing${missing:+ }qemu>=$QEMU_MIN; run as root or install them" >&2
+	echo "deps: missing:$missing${missing:+ }qemu>=$QEMU_MIN libvirt>=$LIBVIRT_MIN; run as root or install them" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -36,4 +48,8 @@ apt-get update -qq
 [ -n "$missing" ] && apt-get install -y -qq $missing >/dev/null
 qemu_ok || apt-get install -y -qq -t bookworm-backports $backports >/dev/null
 qemu_ok || { echo "deps: QEMU >= $QEMU_MIN not installable" >&2; exit 1; }
+# Only libvirt from backports: its systemd dependencies come from bookworm.
+libvirt_ok || apt-get install -y -qq --no-install-recommends \
+	$(for p in $libvirt; do echo "$p/bookworm-backports"; done) >/dev/null
+libvirt_ok || { echo "deps: libvirt >= $LIBVIRT_MIN not installable" >&2; exit 1; }
 echo "deps: installed:$missing $(qemu-system-x86_64 --version | head -n1)"
