@@ -255,6 +255,11 @@ int cmd_run(int argc, char **argv)
 		vm.cpu_model, cfg.cpus, cfg.max_cpus, cfg.firmware,
 		vm.qemu_version);
 	r = launch__start(&vm, detach, timeout_ms, why, sizeof(why));
+	if (r == -ETIMEDOUT)
+		return opts__fail(HOTCPU_EXIT_TIMEOUT, "VM %s: %s; QEMU keeps "
+				  "running (pid %d): 'hotcpu stop --name %s' "
+				  "ends it", cfg.name, why, vm.qemu_pid,
+				  cfg.name);
 	if (r && why[0])
 		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: %s", cfg.name,
 				  why);
@@ -265,7 +270,8 @@ int cmd_run(int argc, char **argv)
 				  cfg.name, strerror(-r));
 	printf("hotcpu: VM %s ready in %.2f s%s; QEMU pid %d; runtime "
 	       "directory %s\n", cfg.name, vm.boot_ms / 1e3,
-	       cfg.agent ? " (guest CPU agent up)" : " (QMP up)", vm.qemu_pid,
-	       vm.dir);
+	       cfg.agent ? " (guest CPU agent up)" :
+	       " (guest ACPI handles CPU hotplug, every vCPU started)",
+	       vm.qemu_pid, vm.dir);
 	return HOTCPU_EXIT_OK;
 }

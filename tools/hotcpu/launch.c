@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "launch.h"
+#include "probe.h"
 
 #define SEABIOS_BIN	"/usr/share/seabios/bios-256k.bin"
 #define OVMF_DIR	"/usr/share/OVMF"
@@ -231,8 +232,24 @@ static int wait_ready(struct vm *vm, int timeout_ms, char *why,
 			goto out_exited;
 		util__sleep_ms(20);
 	}
-	snprintf(why, why_size, "the guest did not come up within %d s "
-		 "(see %s/serial.log)", timeout_ms / 1000, vm->dir);
+	if (vm->cfg.agent)
+		snprintf(why, why_size, "the guest did not come up within %d s: "
+			 "its CPU agent never printed GUEST-CPUS-ONLINE (see "
+			 "%s/serial.log)", timeout_ms / 1000, vm->dir);
+	else if (!vm->acpi_up)
+		snprintf(why, why_size, "the guest did not come up within %d s: "
+			 "its ACPI never enabled CPU hotplug events (GPE0 bit "
+			 "%d): it is still booting, stuck, or runs without "
+			 "ACPI (acpi=off); it started %u of its %u vCPUs (see "
+			 "%s/serial.log and debugcon.log)", timeout_ms / 1000,
+			 PROBE_CPU_HOTPLUG_GPE, vm->vcpus_started,
+			 vm->vcpus_present, vm->dir);
+	else
+		snprintf(why, why_size, "the guest did not come up within %d s: "
+			 "its ACPI is up but it started only %u of its %u "
+			 "vCPUs (booted with nosmp or maxcpus=? see "
+			 "%s/serial.log)", timeout_ms / 1000,
+			 vm->vcpus_started, vm->vcpus_present, vm->dir);
 	return -ETIMEDOUT;
 out_exited:
 	VM_PATH(vm, "qemu.log", log);

@@ -1,7 +1,8 @@
 /* The supervisor: parent of QEMU for the VM's life. It logs every QMP
  * event (commands come and go, events would be lost between them),
- * marks the VM ready when the guest's CPU agent speaks, and records how
- * QEMU ended. */
+ * marks the VM ready when the guest is up (the bundled guest's CPU agent
+ * speaks; any other guest's ACPI handles CPU hotplug and it started its
+ * vCPUs), and records how QEMU ended. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +14,10 @@
 
 #include "events.h"
 #include "launch.h"
+#include "probe.h"
+
+/* How often a booting guest without the agent is probed over QMP. */
+#define PROBE_EVERY_MS 50
 
 /* Set from SIGINT/SIGTERM in the foreground: quit QEMU cleanly. */
 static volatile sig_atomic_t quit_requested;
@@ -78,8 +83,56 @@ static void mark_ready(struct vm *vm)
 	json_decref(ev);
 }
 
+/* A guest without the agent is up once its ACPI handles CPU hotplug and
+ * it has started every vCPU it booted with (-smp; a vCPU plugged during
+ * boot is the plug's to confirm). seen[] remembers the vCPUs found
+ * running in the kernel: an idle one may be caught anywhere later. */
+static int guest_up(struct vm *vm, struct qmp *q, unsigned char *seen)
+{
+	unsigned int started = 0, present = 0;
+	json_t *ret, *cpu;
+	int acpi, r;
+	size_t i;
+
+	r = probe__acpi_up(q, &acpi);
+	/* A machine without an ACPI device: nothing to wait for there. */
+	if (r == -ENOTSUP)
+		acpi = 1;
+	else if (r)
+		return 0;
+	if (qmp__execute(q, "query-cpus-fast", NULL, &ret, 5000))
+		return 0;
+	json_array_foreach(ret, i, cpu) {
+		int index = json_integer_value(json_object_get(cpu,
+							       "cpu-index"));
+		const char *path = json_string_value(json_object_get(cpu,
+								"qom-path"));
+		int k;
+
+		if (index < 0 || index > VM_MAX_CPUS || !path ||
+		    strstr(path, "/peripheral/"))
+			continue;
+		present++;
+		if (!seen[index] && !probe__in_kernel(q, index, &k) && k)
+			seen[index] = 1;
+		started += seen[index];
+	}
+	json_decref(ret);
+	if (acpi != vm->acpi_up || started != vm->vcpus_started ||
+	    present != vm->vcpus_present) {
+		vm->acpi_up = acpi;
+		vm->vcpus_started = started;
+		vm->vcpus_present = present;
+		vm__write_state(vm);
+	}
+	return acpi && present && started == present;
+}
+
 int supervise__run(struct vm *vm, int qemu_pid, int echo)
 {
+	unsigned char seen[VM_MAX_CPUS + 1] = { 0 };
+	double next_probe = 0;
+	int ready = 0;
 	char serial[PATH_MAX + 16], how[128];
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct qmp q;
@@ -101,19 +154,21 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 
 		if (waitpid(qemu_pid, &status, WNOHANG) == qemu_pid)
 			break;
-		if (!connected && vm__alive(vm) && !connect_events(vm, &q)) {
+		if (!connected && vm__alive(vm) && !connect_events(vm, &q))
 			connected = 1;
-			if (!vm->cfg.agent)
-				mark_ready(vm);
-		}
 		if (console < 0)
 			console = open(serial, O_RDONLY | O_CLOEXEC);
-		if (console >= 0 && !agent_seen) {
+		if (console >= 0)
 			read_console(console, &off, echo, &agent_seen);
-			if (agent_seen && vm->cfg.agent)
+		if (!ready && !vm->cfg.agent && connected &&
+		    util__now_ms() >= next_probe) {
+			next_probe = util__now_ms() + PROBE_EVERY_MS;
+			ready = guest_up(vm, &q, seen);
+			if (ready)
 				mark_ready(vm);
-		} else if (console >= 0) {
-			read_console(console, &off, echo, &agent_seen);
+		} else if (!ready && vm->cfg.agent && agent_seen) {
+			ready = 1;
+			mark_ready(vm);
 		}
 		if (quit_requested && !quitting) {
 			quitting = 1;

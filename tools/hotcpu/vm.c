@@ -221,10 +221,11 @@ int vm__write_state(const struct vm *vm)
 	json_t *j;
 	int r;
 
-	j = json_pack("{s:s, s:i, s:i, s:f, s:f}", "state", vm->state,
-		      "qemu-pid", vm->qemu_pid, "supervisor-pid",
+	j = json_pack("{s:s, s:i, s:i, s:f, s:f, s:b, s:i, s:i}", "state",
+		      vm->state, "qemu-pid", vm->qemu_pid, "supervisor-pid",
 		      vm->supervisor_pid, "started", vm->started, "boot-ms",
-		      vm->boot_ms);
+		      vm->boot_ms, "acpi-up", vm->acpi_up, "vcpus-started",
+		      vm->vcpus_started, "vcpus-present", vm->vcpus_present);
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (!text)
@@ -250,6 +251,11 @@ int vm__reload_state(struct vm *vm)
 		json_integer_value(json_object_get(j, "supervisor-pid"));
 	vm->started = json_number_value(json_object_get(j, "started"));
 	vm->boot_ms = json_number_value(json_object_get(j, "boot-ms"));
+	vm->acpi_up = json_is_true(json_object_get(j, "acpi-up"));
+	vm->vcpus_started =
+		json_integer_value(json_object_get(j, "vcpus-started"));
+	vm->vcpus_present =
+		json_integer_value(json_object_get(j, "vcpus-present"));
 	json_decref(j);
 	return 0;
 }

@@ -42,6 +42,11 @@ struct vm {
 	char state[16];			/* booting|ready|exited */
 	double started;			/* wall clock, s */
 	double boot_ms;
+	/* Boot progress as QEMU shows it (probe.h), for a guest without
+	 * the agent: its ACPI handles CPU hotplug, and how many of the
+	 * present vCPUs it has started. */
+	int acpi_up;
+	unsigned int vcpus_started, vcpus_present;
 	int lock_fd;
 };
 
