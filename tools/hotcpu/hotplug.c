@@ -11,6 +11,7 @@
 #include "events.h"
 #include "hotcpu.h"
 #include "hotplug.h"
+#include "probe.h"
 #include "util.h"
 
 /* ACPI notification values, the _OST source of QEMU's events. */
@@ -19,8 +20,9 @@
 #define OST_EJECT_PENDING	0x84
 
 /* A non-agent guest is asked every so often whether it started the
- * CPU. */
+ * CPU, a booting one whether its ACPI is up. */
 #define STARTED_POLL_MS		10
+#define ACPI_POLL_MS		50
 /* How long a guest's refusal on the console waits for its _OST. */
 #define OST_GRACE_MS		1000
 
@@ -121,25 +123,29 @@ static void take_events(struct hotplug *h, struct hp_result *r, double t0)
 	}
 }
 
-/* Without the agent: the guest started the CPU once it runs with
- * paging on (CR0.PG), which only the guest's bring-up does. */
+/* Without the agent: the guest started the CPU once QEMU shows it
+ * running in the kernel (probe.h). */
 static int cpu_started(struct hotplug *h, int index)
 {
-	json_t *ret;
-	const char *text, *cr0;
-	int started = 0;
+	int in_kernel;
 
-	if (qmp__execute(h->q, "human-monitor-command",
-			 json_pack("{s:s, s:i}", "command-line",
-				   "info registers", "cpu-index", index),
-			 &ret, 2000))
-		return 0;
-	text = json_string_value(ret);
-	cr0 = text ? strstr(text, "CR0=") : NULL;
-	if (cr0)
-		started = (strtoul(cr0 + 4, NULL, 16) >> 31) & 1;
-	json_decref(ret);
-	return started;
+	return !probe__in_kernel(h->q, index, &in_kernel) && in_kernel;
+}
+
+int hotplug__wait_acpi(struct hotplug *h, double deadline)
+{
+	int up, r;
+
+	for (;;) {
+		r = probe__acpi_up(h->q, &up);
+		if (r == -ENOTSUP || (!r && up))
+			return 0;
+		if (r)
+			return r;
+		if (util__now_ms() >= deadline)
+			return -ETIMEDOUT;
+		util__sleep_ms(ACPI_POLL_MS);
+	}
 }
 
 /* Waits for QMP input or console output, up to ms. */
@@ -194,14 +200,45 @@ static void log_action(struct hotplug *h, const struct hp_result *r)
 	json_decref(ev);
 }
 
+/* Before the guest's ACPI is up the plug is pending in QEMU: the guest
+ * boots with the CPU (the firmware and the MADT count it: no _OST), or
+ * handles the event once it enables the GPE (_OST). Either way the CPU
+ * is confirmed by the guest starting it, once its ACPI is up. */
+static int wait_boot(struct hotplug *h, struct hp_result *r, double t0,
+		     int timeout_ms)
+{
+	int err = hotplug__wait_acpi(h, t0 + timeout_ms);
+
+	if (err == -ETIMEDOUT) {
+		r->outcome = HP_TIMEOUT;
+		snprintf(r->why, sizeof(r->why), "QEMU has the CPU, but the "
+			 "guest's ACPI did not come up within %d s of the plug "
+			 "(it is still booting, stuck, or runs without ACPI; "
+			 "see serial.log)", timeout_ms / 1000);
+		return 1;
+	}
+	if (err) {
+		lost(h, r, err);
+		return 1;
+	}
+	r->boot_wait_ms = util__now_ms() - t0;
+	return 0;
+}
+
 static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
-		    double deadline)
+		    int timeout_ms)
 {
 	int agent = hotplug__agent(h), started = 0;
 	unsigned int refusals = h->con.refusals;
-	double next_check = 0, refused_ms = 0;
+	double next_check = 0, refused_ms = 0, deadline = t0 + timeout_ms;
 	int err;
 
+	r->agent = agent;
+	if (r->at_boot) {
+		if (wait_boot(h, r, t0, timeout_ms))
+			return 0;
+		deadline = util__now_ms() + timeout_ms;
+	}
 	for (;;) {
 		double now;
 
@@ -237,13 +274,14 @@ static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
 			return 0;
 		}
 		now = util__now_ms();
-		if (!agent && r->ost_status == 0 && now >= next_check) {
+		if (!agent && (r->ost_status == 0 || r->at_boot) &&
+		    now >= next_check) {
 			started = cpu_started(h, r->slot.index);
 			if (started)
 				r->online_ms = util__now_ms() - t0;
 			next_check = now + STARTED_POLL_MS;
 		}
-		if (r->ost_status == 0 && r->online_ms >= 0) {
+		if ((r->ost_status == 0 || r->at_boot) && r->online_ms >= 0) {
 			r->latency_ms = r->online_ms > r->ost_ms ?
 						r->online_ms : r->ost_ms;
 			return 0;
@@ -259,16 +297,25 @@ static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
 		}
 	}
 	r->outcome = HP_TIMEOUT;
-	if (r->ost_status < 0)
+	if (r->ost_status < 0 && r->at_boot)
+		snprintf(r->why, sizeof(r->why), "plugged while the guest "
+			 "booted; its ACPI is up but it neither started the "
+			 "CPU nor sent an _OST for it (%s; see serial.log)",
+			 agent ? "its agent does not list it" :
+			 "does the guest online hot-added CPUs? "
+			 "echo 1 > /sys/devices/system/cpu/cpuN/online");
+	else if (r->ost_status < 0)
 		snprintf(r->why, sizeof(r->why), "no _OST from the guest for "
-			 "the add: the guest's ACPI is not up, or the "
-			 "firmware's SMI handler is stuck (see serial.log "
+			 "the add although its ACPI handles CPU hotplug: the "
+			 "firmware's SMI handler may be stuck (see serial.log "
 			 "and debugcon.log)");
 	else
 		snprintf(r->why, sizeof(r->why), "_OST success after %.1f ms "
 			 "but the guest %s", r->ost_ms, agent ?
 			 "did not online the CPU (see serial.log)" :
-			 "did not start the CPU");
+			 "did not start the CPU (does it online hot-added "
+			 "CPUs? a udev rule, or echo 1 > "
+			 "/sys/devices/system/cpu/cpuN/online)");
 	return 0;
 }
 
@@ -278,7 +325,7 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 	json_t *args;
 	unsigned int created;
 	double t0;
-	int left, err;
+	int left, up, err;
 
 	result_init(r, slot, 1, h->vm);
 	snprintf(r->slot.id, sizeof(r->slot.id), "cpu%d", slot->index);
@@ -312,6 +359,13 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 		json_object_set_new(args, "thread-id",
 				    json_integer(slot->thread));
 	guest__poll(&h->con);
+	err = probe__acpi_up(h->q, &up);
+	if (err && err != -ENOTSUP) {
+		json_decref(args);
+		lost(h, r, err);
+		goto out_log;
+	}
+	r->at_boot = !err && !up;
 	t0 = util__now_ms();
 	err = qmp__execute(h->q, "device_add", args, NULL, 10000);
 	if (err == -EREMOTEIO) {
@@ -326,7 +380,7 @@ int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 	}
 	if (!vm__vcpus_created(h->vm, &created))
 		vm__set_vcpus_created(h->vm, created + 1);
-	err = wait_add(h, r, t0, t0 + timeout_ms);
+	err = wait_add(h, r, t0, timeout_ms);
 	if (err)
 		return err;
 out_log:
@@ -356,6 +410,23 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 	int err;
 
 	result_init(r, slot, 0, h->vm);
+	t0 = util__now_ms();
+	/* Before its ACPI is up the guest could not eject the CPU: QEMU
+	 * would keep the request pending for a CPU the guest boots with. */
+	err = hotplug__wait_acpi(h, t0 + timeout_ms);
+	if (err == -ETIMEDOUT) {
+		r->outcome = HP_TIMEOUT;
+		snprintf(r->why, sizeof(r->why), "the guest's ACPI did not "
+			 "come up within %d s; nothing was unplugged",
+			 timeout_ms / 1000);
+		goto out_log;
+	}
+	if (err) {
+		lost(h, r, err);
+		goto out_log;
+	}
+	if (util__now_ms() - t0 > ACPI_POLL_MS / 2)
+		r->boot_wait_ms = util__now_ms() - t0;
 	guest__poll(&h->con);
 	t0 = util__now_ms();
 	deadline = t0 + timeout_ms;

@@ -34,6 +34,14 @@ struct hp_result {
 	/* ms after the request; < 0: did not happen */
 	double ost_ms, online_ms, offline_ms, deleted_ms, latency_ms;
 	int ost_source, ost_status;
+	/* Plugged before the guest's ACPI was up: the CPU comes up with
+	 * the guest, as a boot CPU (no _OST) or from the pending event. */
+	int at_boot;
+	/* Confirmed by the bundled guest's agent (online), else by QEMU
+	 * showing the guest runs the CPU (started). */
+	int agent;
+	/* ms the request waited for the guest's ACPI, or 0. */
+	double boot_wait_ms;
 	enum hp_outcome outcome;
 	char why[512];
 };
@@ -43,8 +51,15 @@ void hotplug__close(struct hotplug *h);
 /* The guest reports online CPUs itself (the bundled guest's agent). */
 int hotplug__agent(const struct hotplug *h);
 
+/* Waits until the guest's ACPI handles CPU hotplug (probe.h), up to
+ * deadline (host ms); 0, -ETIMEDOUT or a QMP error. A machine without an
+ * ACPI device counts as up. */
+int hotplug__wait_acpi(struct hotplug *h, double deadline);
+
 /* Both return 0 with the outcome in *r, or -errno when they could not
- * tell (QMP I/O). */
+ * tell (QMP I/O). An add before the guest's ACPI is up is sent at once
+ * and confirmed once the guest started the CPU; a remove first waits
+ * for the guest's ACPI. timeout_ms counts from then. */
 int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 		 int timeout_ms, struct hp_result *r);
 int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,

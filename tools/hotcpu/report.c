@@ -13,8 +13,15 @@ void report__step(FILE *f, const struct hp_result *r)
 	fprintf(f, "[+%8.3f s] %-6s %-6s (%s, APIC %u): ", r->t,
 		r->add ? "plug" : "unplug", s->id[0] ? s->id : s->qom_path,
 		where, s->apic_id);
+	if (r->boot_wait_ms > 0)
+		fprintf(f, "after %.2f s waiting for the guest's ACPI, ",
+			r->boot_wait_ms / 1e3);
 	if (r->outcome != HP_OK) {
 		fprintf(f, "%s\n", r->why);
+	} else if (r->add && r->at_boot && r->ost_ms < 0) {
+		fprintf(f, "present at boot: plugged before the guest's ACPI "
+			"was up, %s in %.1f ms\n", r->agent ? "online" :
+			"started by the guest", r->latency_ms);
 	} else if (r->add) {
 		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
 			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
