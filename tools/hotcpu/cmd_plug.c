@@ -9,10 +9,11 @@
 
 #define CMD "plug"
 
-enum { OPT_NAME = 256, OPT_SOCKET, OPT_CORE, OPT_THREAD, OPT_TIMEOUT };
+enum { OPT_NAME = 256, OPT_QMP, OPT_SOCKET, OPT_CORE, OPT_THREAD, OPT_TIMEOUT };
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "core", required_argument, NULL, OPT_CORE },
 	{ "thread", required_argument, NULL, OPT_THREAD },
@@ -37,10 +38,10 @@ static struct cpu_slot *find_slot(struct cpu_list *l, long socket,
 
 int cmd_plug(int argc, char **argv)
 {
-	const char *name = OPTS_DEFAULT_NAME;
+	const char *qmp = NULL, *name = OPTS_DEFAULT_NAME;
 	long topo[3] = { -1, -1, -1 };
 	unsigned long count = 1, v;
-	int timeout_ms = OPTS_DEFAULT_TIMEOUT_S * 1000, opt, r;
+	int timeout_ms = OPTS_DEFAULT_TIMEOUT_S * 1000, opt, r, named = 0;
 	struct cpu_slot **slots;
 	struct session s;
 	size_t n;
@@ -50,6 +51,11 @@ int cmd_plug(int argc, char **argv)
 		switch (opt) {
 		case OPT_NAME:
 			if (opts__name(CMD, optarg, &name))
+				return HOTCPU_EXIT_USAGE;
+			named = 1;
+			break;
+		case OPT_QMP:
+			if (opts__qmp(CMD, optarg, &qmp))
 				return HOTCPU_EXIT_USAGE;
 			break;
 		case OPT_SOCKET:
@@ -83,9 +89,10 @@ int cmd_plug(int argc, char **argv)
 	if (optind < argc)
 		return opts__usage(CMD, "unexpected argument '%s'",
 				   argv[optind]);
-	r = session__open(&s, name);
+	r = session__open(&s, qmp && !named ? NULL : name, qmp);
 	if (r)
 		return r;
+	name = s.vm.cfg.name;
 	slots = calloc(s.cpus.n + 1, sizeof(*slots));
 	if (topo[0] >= 0) {
 		slots[0] = find_slot(&s.cpus, topo[0], topo[1], topo[2]);

@@ -9,18 +9,19 @@
 
 #define CMD "resize"
 
-enum { OPT_NAME = 256, OPT_TIMEOUT };
+enum { OPT_NAME = 256, OPT_QMP, OPT_TIMEOUT };
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ 0 },
 };
 
 int cmd_resize(int argc, char **argv)
 {
-	const char *name = OPTS_DEFAULT_NAME;
-	int timeout_ms = OPTS_DEFAULT_TIMEOUT_S * 1000, opt, r;
+	const char *qmp = NULL, *name = OPTS_DEFAULT_NAME;
+	int timeout_ms = OPTS_DEFAULT_TIMEOUT_S * 1000, opt, r, named = 0;
 	struct cpu_slot **slots;
 	struct session s;
 	unsigned long want;
@@ -31,6 +32,11 @@ int cmd_resize(int argc, char **argv)
 		switch (opt) {
 		case OPT_NAME:
 			if (opts__name(CMD, optarg, &name))
+				return HOTCPU_EXIT_USAGE;
+			named = 1;
+			break;
+		case OPT_QMP:
+			if (opts__qmp(CMD, optarg, &qmp))
 				return HOTCPU_EXIT_USAGE;
 			break;
 		case OPT_TIMEOUT:
@@ -48,9 +54,10 @@ int cmd_resize(int argc, char **argv)
 	if (optind < argc)
 		return opts__usage(CMD, "unexpected argument '%s'",
 				   argv[optind]);
-	r = session__open(&s, name);
+	r = session__open(&s, qmp && !named ? NULL : name, qmp);
 	if (r)
 		return r;
+	name = s.vm.cfg.name;
 	if (want > s.cpus.n) {
 		r = opts__usage(CMD, "N %lu is more than the %zu possible "
 				"vCPUs of VM %s (its --max-cpus)", want,

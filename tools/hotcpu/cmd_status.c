@@ -16,6 +16,7 @@
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, 'n' },
+	{ "qmp", required_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, 'j' },
 	{ 0 },
 };
@@ -87,9 +88,13 @@ static void print_text(const struct vm *vm, struct cpu_list *l, json_t *ost,
 {
 	char online[1024];
 
-	printf("VM %s: %s for %.1f s, %s, -cpu %s, firmware %s\n",
-	       vm->cfg.name, vm->state, util__wall_s() - vm->started,
-	       vm->accel, vm->cpu_model, vm->cfg.firmware);
+	if (vm->attached)
+		printf("VM %s: QMP %s (not started by hotcpu), %s\n",
+		       vm->cfg.name, vm->qmp_path, vm->accel);
+	else
+		printf("VM %s: %s for %.1f s, %s, -cpu %s, firmware %s\n",
+		       vm->cfg.name, vm->state, util__wall_s() - vm->started,
+		       vm->accel, vm->cpu_model, vm->cfg.firmware);
 	guest__format_online(con, online, sizeof(online));
 	if (l->online_known)
 		printf("vCPUs: %zu possible, %zu present, %zu online (guest "
@@ -122,10 +127,14 @@ static void print_text(const struct vm *vm, struct cpu_list *l, json_t *ost,
 			int st = json_integer_value(json_object_get(o,
 								"status"));
 
-			snprintf(last, sizeof(last), "%s 0x%x %s at +%.1f s",
-				 src == 1 ? "add" : src == 3 ? "eject" :
-				 "event", st, events__ost_name(src, st),
-				 json_number_value(json_object_get(o, "t")));
+			int n = snprintf(last, sizeof(last), "%s 0x%x %s",
+					 src == 1 ? "add" : src == 3 ? "eject" :
+					 "event", st, events__ost_name(src, st));
+
+			if (json_is_number(json_object_get(o, "t")))
+				snprintf(last + n, sizeof(last) - n,
+					 " at +%.1f s", json_number_value(
+					 json_object_get(o, "t")));
 		}
 		printf("%-5d %-8s %-6d %-4d %-6d %-5u %-8s %-7s %s\n",
 		       s->index, s->id[0] ? s->id : "-", s->socket, s->core,
@@ -137,13 +146,13 @@ static void print_text(const struct vm *vm, struct cpu_list *l, json_t *ost,
 
 int cmd_status(int argc, char **argv)
 {
-	const char *name = OPTS_DEFAULT_NAME;
+	const char *name = OPTS_DEFAULT_NAME, *qmp = NULL;
 	struct guest_console con;
 	struct cpu_list l;
 	json_t *ost;
 	struct qmp q;
 	struct vm vm;
-	int json = 0, opt, r, budget;
+	int json = 0, opt, r, budget, named = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -152,6 +161,10 @@ int cmd_status(int argc, char **argv)
 		} else if (opt == 'n') {
 			if (opts__name(CMD, optarg, &name))
 				return HOTCPU_EXIT_USAGE;
+			named = 1;
+		} else if (opt == 'q') {
+			if (opts__qmp(CMD, optarg, &qmp))
+				return HOTCPU_EXIT_USAGE;
 		} else {
 			return opts__bad_option(CMD, opt, argv);
 		}
@@ -159,9 +172,12 @@ int cmd_status(int argc, char **argv)
 	if (optind < argc)
 		return opts__usage(CMD, "unexpected argument '%s'",
 				   argv[optind]);
-	r = vm__open(name, &vm, &q);
+	r = qmp ? vm__attach(qmp, named ? name : NULL, &vm, &q) :
+		  vm__open(name, &vm, &q);
 	if (r)
-		return opts__vm_error(name, r);
+		return qmp ? opts__attach_error(qmp, r) :
+			     opts__vm_error(name, r);
+	name = vm.cfg.name;
 	r = cpus__query(&q, &l);
 	if (r) {
 		vm__close(&vm, &q);
@@ -172,7 +188,11 @@ int cmd_status(int argc, char **argv)
 	if (!guest__open(&vm, &con) && con.agent)
 		cpus__set_online(&l, con.online, VM_MAX_CPUS + 1);
 	guest__close(&con);
-	events__last_ost(&vm, &ost);
+	/* QEMU keeps the last _OST per slot; the event log adds when. */
+	if (vm.attached)
+		events__ospm_status(&q, &ost);
+	else
+		events__last_ost(&vm, &ost);
 	vm__tcg_vcpus_left(&vm, &budget);
 	if (json)
 		print_json(&vm, &l, ost, &con, budget);

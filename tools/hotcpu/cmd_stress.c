@@ -17,10 +17,11 @@
 #define CMD "stress"
 #define SETTLE_MS 3000
 
-enum { OPT_NAME = 256, OPT_CYCLES, OPT_CPUS, OPT_JSON, OPT_TIMEOUT };
+enum { OPT_NAME = 256, OPT_QMP, OPT_CYCLES, OPT_CPUS, OPT_JSON, OPT_TIMEOUT };
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
+	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "cycles", required_argument, NULL, OPT_CYCLES },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -30,7 +31,8 @@ static const struct option options[] = {
 
 struct stress {
 	struct session s;
-	const char *name;
+	const char *name, *qmp;
+	int named;
 	unsigned long cycles, cpus, done;
 	int timeout_ms, json, restarts;
 	/* The VM was restarted with --max-cpus sized for this run. */
@@ -107,7 +109,7 @@ static int restart(struct stress *st, unsigned int max_cpus,
 					  "back after the restart: %s",
 					  st->name, why);
 	}
-	r = session__open(&st->s, st->name);
+	r = session__open(&st->s, st->name, NULL);
 	if (r)
 		return r;
 	baseline(st);
@@ -276,6 +278,11 @@ static int parse(struct stress *st, int argc, char **argv)
 		case OPT_NAME:
 			if (opts__name(CMD, optarg, &st->name))
 				return HOTCPU_EXIT_USAGE;
+			st->named = 1;
+			break;
+		case OPT_QMP:
+			if (opts__qmp(CMD, optarg, &st->qmp))
+				return HOTCPU_EXIT_USAGE;
 			break;
 		case OPT_CYCLES:
 			if (opts__uint(CMD, "--cycles", optarg, 1, 1000000, &v))
@@ -316,9 +323,11 @@ int cmd_stress(int argc, char **argv)
 	r = parse(&st, argc, argv);
 	if (r)
 		return r;
-	r = session__open(&st.s, st.name);
+	r = session__open(&st.s, st.qmp && !st.named ? NULL : st.name,
+			  st.qmp);
 	if (r)
 		return r;
+	st.name = st.s.vm.cfg.name;
 	free_slots = st.s.cpus.n - st.s.cpus.present;
 	if (free_slots < st.cpus) {
 		r = opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s has %zu free CPU "

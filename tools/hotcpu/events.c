@@ -19,6 +19,11 @@ int events__append(const struct vm *vm, json_t *ev)
 
 	if (!copy)
 		return -ENOMEM;
+	if (!vm->dir[0]) {
+		/* Attached: no runtime directory, no log. */
+		json_decref(copy);
+		return 0;
+	}
 	json_object_del(copy, "hotcpu-rx-ms");
 	json_object_set_new(copy, "t", json_real(util__wall_s() -
 						 vm->started));
@@ -46,6 +51,8 @@ int events__last_ost(const struct vm *vm, json_t **by_slot)
 	int r;
 
 	*by_slot = json_object();
+	if (!vm->dir[0])
+		return 0;
 	VM_PATH(vm, "events.jsonl", path);
 	r = util__read_file(path, &text, NULL);
 	if (r == -ENOENT)
@@ -76,6 +83,34 @@ next:
 		json_decref(ev);
 	}
 	free(text);
+	return 0;
+}
+
+int events__ospm_status(struct qmp *q, json_t **by_slot)
+{
+	json_t *ret, *info;
+	size_t i;
+	int r;
+
+	*by_slot = json_object();
+	r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret, 10000);
+	if (r)
+		return r;
+	json_array_foreach(ret, i, info) {
+		const char *slot =
+			json_string_value(json_object_get(info, "slot"));
+
+		/* Slots the guest never reported on read source 0. */
+		if (!slot || strcmp(json_string_value(json_object_get(info,
+					"slot-type")) ?: "", "CPU") ||
+		    !json_integer_value(json_object_get(info, "source")))
+			continue;
+		json_object_set_new(*by_slot, slot, json_pack("{s:O, s:O, "
+			"s:O, s:n}", "source", json_object_get(info, "source"),
+			"status", json_object_get(info, "status"), "device",
+			json_object_get(info, "device") ?: json_null(), "t"));
+	}
+	json_decref(ret);
 	return 0;
 }
 

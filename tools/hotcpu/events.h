@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "qmp.h"
 #include "vm.h"
 
 /* Appends ev (borrowed) with "t" set. O_APPEND keeps lines whole when
@@ -13,6 +14,9 @@ int events__append(const struct vm *vm, json_t *ev);
 /* The last ACPI_DEVICE_OST the guest reported per CPU slot:
  * { "<slot>": { "source": n, "status": n, "t": s, "device": id } }. */
 int events__last_ost(const struct vm *vm, json_t **by_slot);
+/* The same from QEMU (query-acpi-ospm-status), without times: the last
+ * _OST QEMU holds per CPU slot, also for ejected CPUs. */
+int events__ospm_status(struct qmp *q, json_t **by_slot);
 /* Human name of an _OST status code (ACPI 6.5 table 6.188). */
 const char *events__ost_name(int source, int status);
 

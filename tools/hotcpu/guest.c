@@ -117,6 +117,10 @@ int guest__open(const struct vm *vm, struct guest_console *c)
 
 	memset(c, 0, sizeof(*c));
 	c->notify_fd = -1;
+	c->fd = -1;
+	/* Attached: hotcpu does not see that VM's console. */
+	if (!vm->dir[0])
+		return 0;
 	VM_PATH(vm, "serial.log", path);
 	c->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->fd < 0)

@@ -433,6 +433,13 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 	err = qmp__execute(h->q, "device_del", json_pack("{s:s}", "id",
 			   slot->id[0] ? slot->id : slot->qom_path), NULL,
 			   10000);
+	/* Another client (libvirt) asked for this unplug moments ago:
+	 * finish it rather than fail. */
+	if (err == -EREMOTEIO &&
+	    strstr(h->q->error, "already in the process of unplug")) {
+		r->pending = 1;
+		err = 0;
+	}
 	if (err == -EREMOTEIO) {
 		r->outcome = HP_REFUSED;
 		snprintf(r->why, sizeof(r->why), "QEMU refused device_del: %.400s",

@@ -40,6 +40,8 @@ struct hp_result {
 	/* Confirmed by the bundled guest's agent (online), else by QEMU
 	 * showing the guest runs the CPU (started). */
 	int agent;
+	/* The unplug was already under way, requested by another client. */
+	int pending;
 	/* ms the request waited for the guest's ACPI, or 0. */
 	double boot_wait_ms;
 	enum hp_outcome outcome;

@@ -34,6 +34,19 @@ int launch__data_dir(char *buf, size_t size)
 	slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
+	if ((size_t)snprintf(buf, size, "%s/hotcpu.fd", exe) >= size)
+		return -ENAMETOOLONG;
+	/* Built: build/hotcpu beside build/hotcpu.fd. Installed (make
+	 * install): PREFIX/bin/hotcpu and PREFIX/share/hotcpu/hotcpu.fd. */
+	if (access(buf, F_OK) && (slash = strrchr(exe, '/'))) {
+		*slash = '\0';
+		snprintf(buf, size, "%s/share/hotcpu/hotcpu.fd", exe);
+		if (!access(buf, F_OK)) {
+			snprintf(buf, size, "%s/share/hotcpu", exe);
+			return 0;
+		}
+		*slash = '/';
+	}
 	if ((size_t)snprintf(buf, size, "%s", exe) >= size)
 		return -ENAMETOOLONG;
 	return 0;

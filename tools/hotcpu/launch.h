@@ -7,7 +7,8 @@
 #include "vm.h"
 
 /* The directory of bundled files: $HOTCPU_DATA_DIR, else the directory
- * of the hotcpu binary (build/ holds hotcpu.fd and guest/). */
+ * of the hotcpu binary (build/ holds hotcpu.fd and guest/), else
+ * ../share/hotcpu from it (make install). */
 int launch__data_dir(char *buf, size_t size);
 const char *launch__qemu_binary(void);
 

@@ -79,6 +79,29 @@ int opts__name(const char *cmd, const char *val, const char **name)
 	return 0;
 }
 
+int opts__qmp(const char *cmd, const char *val, const char **path)
+{
+	if (!*val || strlen(val) >= 108) {
+		opts__usage(cmd, "--qmp '%s' is not a UNIX socket path (1 to "
+			    "107 bytes)", val);
+		return -EINVAL;
+	}
+	*path = val;
+	return 0;
+}
+
+int opts__attach_error(const char *path, int err)
+{
+	return opts__fail(err == -ENOENT || err == -ECONNREFUSED ?
+			  HOTCPU_EXIT_NO_VM : HOTCPU_EXIT_ERROR,
+			  "cannot attach to QMP socket %s: %s (is QEMU "
+			  "running with -qmp unix:%s,server=on,wait=off? "
+			  "QEMU serves one client per socket: is another "
+			  "one connected?)", path,
+			  err == -ETIMEDOUT ? "no QMP greeting" :
+			  strerror(-err), path);
+}
+
 int opts__vm_error(const char *name, int err)
 {
 	char base[PATH_MAX];

@@ -27,5 +27,9 @@ int opts__name(const char *cmd, const char *val, const char **name);
 
 /* The message and exit code for vm__open()'s error. */
 int opts__vm_error(const char *name, int err);
+/* The same for vm__attach(). */
+int opts__attach_error(const char *path, int err);
+/* --qmp PATH: a QEMU hotcpu did not start. */
+int opts__qmp(const char *cmd, const char *val, const char **path);
 
 #endif

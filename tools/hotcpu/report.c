@@ -26,7 +26,8 @@ void report__step(FILE *f, const struct hp_result *r)
 		fprintf(f, "online in %.1f ms (_OST success %.1f ms, online "
 			"%.1f ms)\n", r->latency_ms, r->ost_ms, r->online_ms);
 	} else {
-		fprintf(f, "removed in %.1f ms (", r->latency_ms);
+		fprintf(f, "removed in %.1f ms (%s", r->latency_ms, r->pending ?
+			"an unplug another client requested, " : "");
 		if (r->offline_ms >= 0)
 			fprintf(f, "guest offline %.1f ms, ", r->offline_ms);
 		fprintf(f, "DEVICE_DELETED %.1f ms)\n", r->deleted_ms);

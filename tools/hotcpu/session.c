@@ -17,14 +17,18 @@ int session__refresh(struct session *s)
 	return cpus__query(&s->q, &s->cpus);
 }
 
-int session__open(struct session *s, const char *name)
+int session__open(struct session *s, const char *name, const char *qmp)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = vm__open(name, &s->vm, &s->q);
+	r = qmp ? vm__attach(qmp, name, &s->vm, &s->q) :
+		  vm__open(name, &s->vm, &s->q);
+	if (r && qmp)
+		return opts__attach_error(qmp, r);
 	if (r)
 		return opts__vm_error(name, r);
+	name = s->vm.cfg.name;
 	r = hotplug__open(&s->hp, &s->vm, &s->q);
 	if (r) {
 		vm__close(&s->vm, &s->q);
@@ -64,6 +68,23 @@ int session__check_budget(struct session *s, size_t n)
 			  left == 1 ? "is" : "are");
 }
 
+void session__libvirt_note(struct session *s, const char *id)
+{
+	unsigned int n;
+	char end;
+
+	/* libvirt names its vCPU devices vcpuN and waits for their own
+	 * DEVICE_DELETED, which QEMU under TCG never sends. */
+	if (!s->vm.attached || strcmp(s->vm.accel, "tcg") ||
+	    sscanf(id, "vcpu%u%c", &n, &end) != 1 || s->libvirt_noted++)
+		return;
+	fprintf(stderr, "hotcpu: VM %s: QEMU removed %s; if libvirt manages "
+		"this VM it still counts that vCPU: under TCG QEMU never sends "
+		"DEVICE_DELETED for a vCPU device, which libvirt waits for. "
+		"Restarting libvirtd (or virtqemud) makes it re-read QEMU's "
+		"vCPUs (see docs/libvirt.md)\n", s->vm.cfg.name, id);
+}
+
 int session__apply(struct session *s, int add, struct cpu_slot **slots,
 		   size_t n, int timeout_ms)
 {
@@ -79,12 +100,14 @@ int session__apply(struct session *s, int add, struct cpu_slot **slots,
 					  s->vm.cfg.name, s->q.error);
 		report__step(stdout, &res);
 		fflush(stdout);
+		if (res.outcome == HP_OK && !add)
+			session__libvirt_note(s, res.slot.id);
 		if (res.outcome != HP_OK) {
 			fprintf(stderr, "hotcpu: VM %s: %s %s failed: %s\n",
 				s->vm.cfg.name, add ? "plugging" : "unplugging",
 				res.slot.id, res.why);
-			if (res.outcome == HP_LOST ||
-			    res.outcome == HP_TIMEOUT)
+			if ((res.outcome == HP_LOST ||
+			     res.outcome == HP_TIMEOUT) && !s->vm.attached)
 				fprintf(stderr, "hotcpu: logs in %s (serial.log, "
 					"qemu.log, events.jsonl, "
 					"debugcon.log)\n", s->vm.dir);

@@ -12,11 +12,13 @@ struct session {
 	struct qmp q;
 	struct hotplug hp;
 	struct cpu_list cpus;
+	int libvirt_noted;
 };
 
-/* Opens VM name and reads its CPUs; on failure prints why and returns
- * the exit code (> 0). */
-int session__open(struct session *s, const char *name);
+/* Opens VM name, or attaches to the QMP socket qmp (not NULL: a QEMU
+ * hotcpu did not start; name may be NULL), and reads its CPUs; on
+ * failure prints why and returns the exit code (> 0). */
+int session__open(struct session *s, const char *name, const char *qmp);
 void session__close(struct session *s);
 int session__refresh(struct session *s);
 
@@ -24,6 +26,9 @@ int session__refresh(struct session *s);
  * the first failure. Returns the exit code. */
 int session__apply(struct session *s, int add, struct cpu_slot **slots,
 		   size_t n, int timeout_ms);
+/* After an unplug of libvirt's vCPU device id under TCG on an attached
+ * VM: tells the user how libvirt's view goes stale and how to fix it. */
+void session__libvirt_note(struct session *s, const char *id);
 /* Exit code for running out of TCG budget for n more vCPUs, or 0. */
 int session__check_budget(struct session *s, size_t n);
 

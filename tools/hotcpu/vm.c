@@ -338,6 +338,51 @@ void vm__close(struct vm *vm, struct qmp *q)
 	vm__unlock(vm);
 }
 
+int vm__attach(const char *path, const char *name, struct vm *vm,
+	       struct qmp *q)
+{
+	const char *base;
+	json_t *ret;
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->lock_fd = -1;
+	qmp__init(q);
+	if (strlen(path) >= sizeof(vm->qmp_path))
+		return -ENAMETOOLONG;
+	strcpy(vm->qmp_path, path);
+	vm->attached = 1;
+	vm->started = util__wall_s();
+	strcpy(vm->state, "attached");
+	strcpy(vm->cfg.firmware, "?");
+	/* One client per QMP socket: a second one waits in QEMU's listen
+	 * queue for the greeting, so this also serializes hotcpu commands. */
+	r = qmp__connect(q, path, 10000);
+	if (r)
+		return r;
+	if (!name && !qmp__execute(q, "query-name", NULL, &ret, 10000)) {
+		name = json_string_value(json_object_get(ret, "name"));
+		if (name)
+			snprintf(vm->cfg.name, sizeof(vm->cfg.name), "%s",
+				 name);
+		json_decref(ret);
+	} else if (name) {
+		snprintf(vm->cfg.name, sizeof(vm->cfg.name), "%s", name);
+	}
+	if (!vm->cfg.name[0]) {
+		base = strrchr(path, '/');
+		snprintf(vm->cfg.name, sizeof(vm->cfg.name), "%s",
+			 base ? base + 1 : path);
+	}
+	strcpy(vm->accel, "tcg");
+	if (!qmp__execute(q, "query-kvm", NULL, &ret, 10000)) {
+		if (json_is_true(json_object_get(ret, "enabled")))
+			strcpy(vm->accel, "kvm");
+		json_decref(ret);
+	}
+	return 0;
+}
+
 int vm__vcpus_created(const struct vm *vm, unsigned int *n)
 {
 	char path[PATH_MAX + 16], *text;
@@ -371,7 +416,7 @@ int vm__tcg_vcpus_left(const struct vm *vm, int *left)
 	int r;
 
 	*left = INT_MAX;
-	if (strcmp(vm->accel, "tcg"))
+	if (strcmp(vm->accel, "tcg") || vm->attached)
 		return 0;
 	r = vm__vcpus_created(vm, &created);
 	if (r)

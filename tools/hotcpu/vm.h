@@ -42,6 +42,11 @@ struct vm {
 	char state[16];			/* booting|ready|exited */
 	double started;			/* wall clock, s */
 	double boot_ms;
+	/* Attached to the QMP socket of a QEMU hotcpu did not start (--qmp):
+	 * no runtime directory (dir is ""), console, event log or
+	 * supervisor. */
+	int attached;
+	char qmp_path[108];
 	/* Boot progress as QEMU shows it (probe.h), for a guest without
 	 * the agent: its ACPI handles CPU hotplug, and how many of the
 	 * present vCPUs it has started. */
@@ -79,6 +84,10 @@ void vm__unlock(struct vm *vm);
  * -ENOENT: no such VM, -ESRCH: not running, -EBUSY: locked. */
 int vm__open(const char *name, struct vm *vm, struct qmp *q);
 void vm__close(struct vm *vm, struct qmp *q);
+/* Connects to the QMP socket of a QEMU hotcpu did not start. The name is
+ * name, else QEMU's -name (query-name), else the socket's file name. */
+int vm__attach(const char *path, const char *name, struct vm *vm,
+	       struct qmp *q);
 
 /* vCPUs QEMU created over the VM's life. */
 int vm__vcpus_created(const struct vm *vm, unsigned int *n);
@@ -90,7 +99,8 @@ int vm__set_vcpus_created(const struct vm *vm, unsigned int n);
  * vCPU is created past max_cpus contexts over its life. */
 #define VM_TCG_VCPU_LIMIT(vm) ((vm)->cfg.max_cpus)
 /* vCPUs that can still be created before QEMU's TCG aborts; INT_MAX
- * under KVM. */
+ * under KVM, and when attached: hotcpu cannot see how many vCPUs that
+ * QEMU created before. */
 int vm__tcg_vcpus_left(const struct vm *vm, int *left);
 
 #endif
