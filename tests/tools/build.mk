@@ -13,6 +13,14 @@ check-tools-unit: $(TEST_TOOLS)/test-qmp
 
 CHECKS += check-tools-unit
 
+# One QMP command from a shell test (stop, cont, device_add of its own).
+$(TEST_TOOLS)/qmp-cmd: tests/tools/qmp-cmd.c $(BUILD)/tools/qmp.o \
+		$(BUILD)/tools/util.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
+		$(JANSSON_LIBS) -o $@
+ALL += $(TEST_TOOLS)/qmp-cmd
+
 .PHONY: check-tools-unit
 
 # Real QEMU, our firmware and SeaBIOS; needs the bundled guest.

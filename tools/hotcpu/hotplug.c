@@ -88,6 +88,11 @@ static void take_event(struct hp_result *r, json_t *ev, double t0)
 			return;
 		if (source != (r->add ? OST_DEVICE_CHECK : OST_EJECT_REQUEST))
 			return;
+		/* A device check the guest already succeeded on may come
+		 * again (an event pending across its ACPI's start-up) and
+		 * fail as a duplicate: the first answer stands. */
+		if (r->add && r->ost_status == 0)
+			return;
 		/* The guest reports an eject as pending first. */
 		if (!r->add && status == OST_EJECT_PENDING &&
 		    r->ost_status >= 0)

@@ -1,0 +1,260 @@
+#!/bin/bash
+# build/hotcpu with guests that are not the bundled one: Debian's kernel
+# with initramfs images this test builds without guest/ (no CPU agent),
+# one that onlines hot-added CPUs like a udev rule and one with nothing
+# that does. Asserts what QEMU and the guest report, and exit codes:
+#   - run --detach returns once the guest is up, or exits 5 saying why;
+#   - plug before the firmware runs, during the firmware and during the
+#     kernel's boot (VM paused at each point over a QMP socket of the
+#     test's own), then with the OS up, and a resize by 10 vCPUs;
+#   - the kernel alone does not online a hot-added CPU;
+#   - --qmp on a QEMU this test starts itself, as a user's script would.
+# Prints TAP. Usage: tests/guests/test-guests.sh [BUILD_DIR]
+set -u
+build=${1:-build}
+hotcpu=$build/hotcpu
+qmpcmd=$build/tests/tools/qmp-cmd
+HOTCPU_RUNTIME_DIR=$(mktemp -d /tmp/hotcpu-guests.XXXXXX)
+export HOTCPU_RUNTIME_DIR
+rt=$HOTCPU_RUNTIME_DIR
+n=0
+failed=0
+out=$rt/out
+err=$rt/err
+qemu_pid=
+
+cleanup() {
+	for vm in up noacpi none; do
+		"$hotcpu" stop --name "$vm" >/dev/null 2>&1
+	done
+	if [ -n "$qemu_pid" ]; then
+		kill "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid" 2>/dev/null
+	fi
+	if [ "$failed" = 0 ]; then
+		rm -rf "$rt"
+	else
+		echo "# logs kept in $rt"
+	fi
+}
+trap cleanup EXIT
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	sed 's/^/#   stdout: /' "$out" | head -20
+	sed 's/^/#   stderr: /' "$err" | head -20
+}
+# expect CODE DESCRIPTION -- ARGS...: runs hotcpu, checks its exit code.
+expect() {
+	local code=$1 desc=$2 rc
+	shift 3
+	"$hotcpu" "$@" >"$out" 2>"$err"
+	rc=$?
+	if [ "$rc" = "$code" ]; then
+		ok "$desc (exit $rc)"
+	else
+		echo "# hotcpu $* exited $rc, expected $code"
+		not_ok "$desc"
+	fi
+}
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+in_err() { grep -q -- "$1" "$err"; }
+in_out() { grep -q -- "$1" "$out"; }
+# wait_for FILE TEXT SECONDS
+wait_for() {
+	local i
+	for i in $(seq "$(($3 * 100))"); do
+		grep -a -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	return 1
+}
+# The guest's online CPUs as its udev-like rule last logged them.
+rule_online() {
+	grep -a -o 'RULE [a-z]* cpu[0-9]* online=[0-9,-]*' "$rt/$1/serial.log" |
+		tail -n1 | sed 's/.*online=//'
+}
+field() { "$hotcpu" status "$@" --json | jq -r "$JQ"; }
+
+for f in "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"; do
+	if [ ! -e "$f" ]; then
+		echo "1..0 # SKIP $f is missing (make check builds it)"
+		exit 0
+	fi
+done
+for c in qemu-system-x86_64 jq busybox cpio; do
+	if ! command -v "$c" >/dev/null; then
+		echo "1..0 # SKIP $c is missing (make deps)"
+		exit 0
+	fi
+done
+kernel=$build/guest/vmlinuz
+sh tests/guests/build-initrd.sh "$rt/udev.img" udev
+sh tests/guests/build-initrd.sh "$rt/none.img" none
+check "the test's initramfs holds no hotcpu agent" \
+	eval '! (zcat "$rt/udev.img" | cpio -t --quiet | grep -q cpuwatch)'
+
+# VM up: our firmware, the udev-like guest, room for a resize by 10.
+# Paused at start (-S) with a QMP socket of the test's own to pause it
+# again at each boot phase; the plugs run while the VM boots.
+ctl=$rt/ctl.sock
+"$hotcpu" run --name up --accel tcg --max-cpus 12 --kernel "$kernel" \
+	--initrd "$rt/udev.img" --detach --timeout 60 -- -S \
+	-qmp "unix:$ctl,server=on,wait=off" \
+	-qmp "unix:$ctl.2,server=on,wait=off" >"$rt/run.out" 2>"$rt/run.err" &
+run_pid=$!
+wait_for "$rt/up/qemu.cmdline" qemu 10
+for i in $(seq 500); do [ -S "$ctl" ] && break; sleep 0.01; done
+check "run --detach has not returned while QEMU is paused" kill -0 $run_pid
+
+# 1. Before the firmware's first instruction.
+"$hotcpu" plug --name up --socket 0 --core 1 --thread 0 --timeout 60 \
+	>"$rt/plug1.out" 2>"$rt/plug1.err" &
+plug1=$!
+for i in $(seq 500); do
+	"$qmpcmd" "$ctl" query-hotpluggable-cpus | grep -q '"cpu1"' && break
+	sleep 0.01
+done
+# 2. During the firmware (HOTCPU_TEST_FIRMWARE_PHASE=1): run until its
+# SMM setup line, pause, plug. Not in make check: a CPU plugged after the
+# firmware's SMM setup is reported hot-added by Linux at ACPI start but
+# admitted by the firmware's SMI handler only at the next hotplug SMI, so
+# its _OST and start come late or never (see the issue 10 report).
+"$qmpcmd" "$ctl" cont >/dev/null
+plug2=
+if [ "${HOTCPU_TEST_FIRMWARE_PHASE:-0}" = 1 ]; then
+	wait_for "$rt/up/debugcon.log" "smm:" 20
+	"$qmpcmd" "$ctl" stop >/dev/null
+	"$hotcpu" plug --qmp "$ctl.2" --socket 0 --core 2 --thread 0 \
+		--timeout 30 >"$rt/plug2.out" 2>"$rt/plug2.err" &
+	plug2=$!
+	sleep 0.5
+	"$qmpcmd" "$ctl" cont >/dev/null
+fi
+wait "$plug1"
+rc1=$?
+rc2=0
+[ -n "$plug2" ] && { wait "$plug2"; rc2=$?; }
+wait "$run_pid"
+rcr=$?
+cat "$rt/plug1.out" "$rt/plug1.err" >"$out"
+: >"$err"
+check "plug before the firmware ran exits 0" test "$rc1" = 0
+check "... reported as present at boot, started by the guest" \
+	grep -q "present at boot: plugged before the guest's ACPI was up, started by the guest" "$rt/plug1.out"
+check "... the guest booted with 2 present CPUs" \
+	grep -a -q "Allowing 2 present CPUs" "$rt/up/serial.log"
+if [ -n "$plug2" ]; then
+	cat "$rt/plug2.out" "$rt/plug2.err" >"$out"
+	check "plug during the firmware (attached) exits 0" test "$rc2" = 0
+	check "... confirmed once the guest started it" \
+		grep -q "cpu2 .*\(present at boot\|online in\)" "$rt/plug2.out"
+else
+	echo "ok $((n += 1)) - # SKIP plug during the firmware: set HOTCPU_TEST_FIRMWARE_PHASE=1 (a CPU plugged after the firmware's SMM setup is admitted late; see the test's comment)"
+fi
+cat "$rt/run.out" "$rt/run.err" >"$out"
+check "run --detach returned once the guest was up" test "$rcr" = 0
+check "... saying how it knows" \
+	grep -q "guest ACPI handles CPU hotplug, every vCPU started" "$rt/run.out"
+check "... after the guest's ACPI enabled CPU hotplug" \
+	test "$(jq -r '."acpi-up"' "$rt/up/state.json")" = true
+
+echo "# plugged before the firmware: $(cat "$rt/plug1.out")"
+
+# 3. With the OS up: a plug confirmed by the guest starting the CPU,
+# which its udev-like rule onlined.
+expect 0 "plug with the OS up" -- plug --name up
+check "... confirmed by the guest's _OST and its start of cpu2" \
+	in_out "cpu2 .*online in .*_OST success"
+wait_for "$rt/up/serial.log" "RULE add cpu2" 5
+check "... the guest's rule onlined it" \
+	grep -a -q "RULE add cpu2 online=0-2" "$rt/up/serial.log"
+
+# Users resize by dozens: 3 -> 12 vCPUs and back to 2 (more vCPUs than
+# the 2 host cores: SMM rendezvous then miss their timeouts, see the
+# research notes, "Eject incomplete").
+expect 0 "resize 12 (9 plugs)" -- resize --name up 12 --timeout 60
+check "... 9 lines, each confirmed" \
+	test "$(grep -c "online in" "$out")" = 9
+wait_for "$rt/up/serial.log" "online=0-11" 10
+check "... the guest has CPUs 0-11 online" test "$(rule_online up)" = 0-11
+expect 0 "resize 2 (10 unplugs)" -- resize --name up 2 --timeout 60
+check "... QEMU lists 2 present vCPUs" \
+	test "$(JQ=.present field --name up)" = 2
+check "... the guest logged the removals down to CPUs 0-1" \
+	test "$(rule_online up)" = 0-1
+check "no guest warning" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/up/serial.log"'
+expect 0 "stop" -- stop --name up
+
+# A guest that never comes up: run --detach says so with exit 5.
+expect 5 "run --detach of a guest without ACPI times out" -- run \
+	--name noacpi --accel tcg --kernel "$kernel" --initrd "$rt/none.img" \
+	--append "console=ttyS0 acpi=off" --detach --timeout 8
+check "... saying the guest's ACPI never enabled CPU hotplug" \
+	in_err "its ACPI never enabled CPU hotplug events"
+check "... and that QEMU keeps running" in_err "hotcpu stop --name noacpi"
+expect 0 "stop it" -- stop --name noacpi
+
+# Nothing onlines CPUs: Linux 6.12 adds the CPU but does not start it.
+expect 0 "run --detach, guest without any onliner" -- run --name none \
+	--accel tcg --kernel "$kernel" --initrd "$rt/none.img" --detach
+expect 5 "plug: the guest does not start the CPU" -- plug --name none \
+	--timeout 5
+check "... QEMU got _OST success and says the guest did not start it" \
+	in_out "_OST success after .* but the guest did not start the CPU"
+check "... the kernel added it (\"CPU1 has been hot-added\")" \
+	grep -a -q "CPU1 has been hot-added" "$rt/none/serial.log"
+expect 0 "stop it" -- stop --name none
+
+# A QEMU that hotcpu did not start, as a user's script runs it.
+sock=$rt/user.sock
+qemu-system-x86_64 -name user-vm -accel tcg -M q35 -cpu qemu64 -m 512 \
+	-smp 1,maxcpus=6 -bios "$build/hotcpu.fd" -kernel "$kernel" \
+	-initrd "$rt/udev.img" -append "console=ttyS0 panic=-1" \
+	-display none -vga none -nodefaults -no-reboot \
+	-serial "file:$rt/user.serial" -qmp "unix:$sock,server=on,wait=off" \
+	-qmp "unix:$ctl.user,server=on,wait=off" -S >"$rt/user.qemu.log" 2>&1 &
+qemu_pid=$!
+for i in $(seq 500); do [ -S "$ctl.user" ] && break; sleep 0.01; done
+"$hotcpu" plug --qmp "$sock" --timeout 60 >"$out" 2>"$err" &
+plug_pid=$!
+for i in $(seq 500); do
+	"$qmpcmd" "$ctl.user" query-hotpluggable-cpus | grep -q '"cpu1"' && break
+	sleep 0.01
+done
+"$qmpcmd" "$ctl.user" cont >/dev/null
+wait "$plug_pid"
+check "plug --qmp before that guest's firmware runs exits 0" test $? = 0
+check "... cpu1 present at boot" in_out "cpu1 .*present at boot"
+wait_for "$rt/user.serial" PLAIN-INIT 30
+expect 0 "plug --qmp with the OS up" -- plug --qmp "$sock"
+check "... cpu2 confirmed" in_out "cpu2 .*online in"
+expect 0 "status --qmp" -- status --qmp "$sock"
+check "... VM user-vm, 3 present, not started by hotcpu" \
+	in_out "VM user-vm: QMP .* (not started by hotcpu)"
+check "... the last _OST per CPU comes from QEMU (cpu2: add success)" \
+	test "$(JQ=".cpus[2].\"last-ost\".status" field --qmp "$sock")" = 0
+expect 0 "unplug --qmp" -- unplug --qmp "$sock"
+check "... removed the highest CPU" in_out "unplug cpu2 .*removed in"
+expect 0 "resize --qmp 4" -- resize --qmp "$sock" 4
+expect 0 "stress --qmp --cycles 1" -- stress --qmp "$sock" --cycles 1 --json
+check "... 1 cycle, 0 failures" \
+	test "$(jq -r '[.cycles, .failures] | join(",")' "$out")" = 1,0
+expect 6 "--qmp on a socket nobody serves" -- status --qmp "$rt/nosuch.sock"
+check "... says how to give QEMU one" in_err "-qmp unix:$rt/nosuch.sock,server=on,wait=off"
+kill "$qemu_pid"
+wait "$qemu_pid" 2>/dev/null
+qemu_pid=
+
+echo "1..$n"
+[ "$failed" = 0 ]
