@@ -33,6 +33,8 @@ struct stress {
 	struct session s;
 	const char *name, *qmp;
 	int named;
+	/* The name outlives the session, which a restart reopens. */
+	char name_buf[VM_NAME_MAX + 1];
 	unsigned long cycles, cpus, done;
 	int timeout_ms, json, restarts;
 	/* The VM was restarted with --max-cpus sized for this run. */
@@ -327,7 +329,8 @@ int cmd_stress(int argc, char **argv)
 			  st.qmp);
 	if (r)
 		return r;
-	st.name = st.s.vm.cfg.name;
+	snprintf(st.name_buf, sizeof(st.name_buf), "%s", st.s.vm.cfg.name);
+	st.name = st.name_buf;
 	free_slots = st.s.cpus.n - st.s.cpus.present;
 	if (free_slots < st.cpus) {
 		r = opts__fail(HOTCPU_EXIT_NO_CPU, "VM %s has %zu free CPU "
