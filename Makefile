@@ -1,6 +1,6 @@
 # hotcpu: firmware, command line, platform model, tests, benchmarks.
-#   make          build/hotcpu.fd and build/hotcpu (a C compiler and
-#                 jansson's headers are all it needs)
+#   make          build/hotcpu.fd, build/hotcpu and build/hotcpu-model (a
+#                 C compiler and jansson's headers are all it needs)
 #   make install  both, to $(DESTDIR)$(PREFIX)/bin and .../share/hotcpu
 #   make demo     boot the bundled guest, hot-add and hot-remove vCPUs
 #   make check    builds and runs every test (unit, model, boot);
@@ -24,7 +24,7 @@ CHECKS :=
 BENCHES :=
 PROGRAMS := $(BUILD)/hotcpu.fd $(BUILD)/hotcpu
 
-all: $(PROGRAMS)
+all: programs
 
 include firmware/build.mk
 include model/build.mk
@@ -34,6 +34,7 @@ include tools/build.mk
 include bench/build.mk
 
 build-all: $(ALL)
+programs: $(PROGRAMS)
 
 # Packages (apt-get as root); the stamp is refreshed when the list changes.
 $(BUILD)/.deps: scripts/deps.sh
@@ -59,4 +60,4 @@ install: $(PROGRAMS)
 clean:
 	rm -rf $(filter-out $(BUILD)/guest,$(wildcard $(BUILD)/*)) $(BUILD)/.deps
 
-.PHONY: all build-all deps check bench clean demo install
+.PHONY: all programs build-all deps check bench clean demo install

@@ -25,5 +25,23 @@ $(BUILD)/hotcpu-model: $(MODEL_OBJS)
 	$(CC) $(MODEL_CFLAGS) $^ -o $@
 
 ALL += $(BUILD)/hotcpu-model
+PROGRAMS += $(BUILD)/hotcpu-model
 
 -include $(MODEL_OBJS:.o=.d)
+
+# make check: a short campaign per rule set and bring-up, every mutation,
+# the seed-004 scenario (tests/model/check-model.sh).
+MODEL_CHECK_SCHEDULES ?= 3000
+check-model: $(BUILD)/hotcpu-model
+	bash tests/model/check-model.sh $(BUILD) $(MODEL_CHECK_SCHEDULES)
+CHECKS += check-model
+
+# make model-soak: 10^5 schedules per rule set and bring-up, all faults.
+MODEL_SOAK_SCHEDULES ?= 100000
+model-soak: $(BUILD)/hotcpu-model
+	@for r in kvm tcg; do for b in mailbox sipi; do \
+		$(BUILD)/hotcpu-model --rules $$r --bringup $$b --faults all \
+			--schedules $(MODEL_SOAK_SCHEDULES) --cycles 8 --json \
+			| tee -a $(BUILD)/model-soak.jsonl; \
+	done; done
+.PHONY: check-model model-soak

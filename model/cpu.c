@@ -260,10 +260,9 @@ void cpu_main(void *arg)
 	case START_VECTOR:
 		/* An SMI latched in wait-for-SIPI is taken before the
 		 * vector's first instruction, with that vector saved. */
-		if (c->smi_req || c->smi_pending) {
+		while ((c->smi_req || c->smi_pending) && !c->restart) {
 			c->smi_req = c->smi_pending = false;
 			smm_enter(c, CTX_VECTOR, c->start_vector);
-			cpu_deliver(c);
 		}
 		if (c->start_vector == AP_TRAMPOLINE)
 			ap_trampoline(c);

@@ -35,3 +35,9 @@ soak: $(BUILD)/hotplug/test-smm-hotplug $(BUILD)/hotcpu.fd $(GUEST_KERNEL) \
 .PHONY: check-hotplug check-mp-wakeup soak
 
 -include $(HP_OBJS:.o=.d) $(HP_TESTS:=.d)
+
+# hotcpu resize 24 and back with SMM, guest console free of warnings.
+check-resize: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(GUEST_KERNEL) $(GUEST_INITRD)
+	bash tests/hotplug/resize.sh $(BUILD) 24
+CHECKS += check-resize
+.PHONY: check-resize
