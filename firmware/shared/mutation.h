@@ -9,13 +9,11 @@
 /* X(ENUM, name, invariant it breaks, what it does) */
 #define MUTATIONS(X)                                                         \
 	X(AP_EARLY_EXIT, "ap-early-exit", "exit-before-eject",               \
-	  "an AP leaves SMM when no session opened within 20 ms (the old "   \
-	  "code)")                                                           \
+	  "an AP leaves SMM when no session opened within 1 ms (the old "    \
+	  "code had 20 ms)")                                                 \
 	X(KEEP_COMMAND, "keep-command", "aml-clobbered",                     \
 	  "the monarch leaves APM_CNT at 4, so every later SMI scans the "   \
 	  "register block")                                                  \
-	X(NO_RESEND, "no-resend", "deadlock",                                \
-	  "the monarch never re-sends the SMI to CPUs that did not arrive")  \
 	X(NO_DOOR, "no-door", "eject-in-smm",                                \
 	  "the monarch ejects a CPU that did not park without claiming its " \
 	  "door")                                                            \

@@ -89,17 +89,14 @@ struct smm_slot {
 	uint32_t door;		/* DOOR_*; CAS by the CPU and the monarch */
 	/* Rendezvous bookkeeping in session numbers
 	 * (firmware/shared/smm_session.c). */
-	uint32_t arrived;	/* written by the CPU */
 	uint32_t eject;		/* written by the monarch */
 	uint32_t parked;	/* written by the CPU */
-	uint32_t missed;	/* sessions it missed in a row */
 };
 
 struct smm_stats {
 	uint32_t sessions;
 	uint32_t admitted, relocated, ejected, refused;
 	uint32_t resent_smis;
-	uint32_t summons;	/* SMIs an AP sent the monarch */
 };
 
 /* The SMM module's state, at a fixed offset in its image

@@ -1,28 +1,25 @@
-/* One SMI, as each CPU lives it (docs/smm-cpu-hotplug.md, "Rendezvous").
+/* One SMI, as each CPU lives it (docs/smm-cpu-hotplug.md, "Sessions").
  *
  * The monarch (the BSP, never ejected) opens session s (odd) on every SMI
- * it takes, waits for the relocated CPUs to arrive (re-sending the SMI to
- * late ones, thread 004), reads the plan, admits new CPUs, and begins the
- * exit phase (exit = s): CPUs marked for eject park, the monarch ejects
- * them, then closes the session (s + 1) and everyone leaves.
+ * it takes and takes the APM command: if the OS asked for hotplug work
+ * (the AML wrote 4 to port 0xb2), it reads the plan, admits new CPUs and
+ * marks CPUs to eject, begins the exit phase (exit = s), ejects, and
+ * closes the session (s + 1).
  *
- * The guarantee: no AP returns to the OS before a session's plan has
- * seen what the OS wrote before the AP's SMI (an _EJ0's fw-remove, a
- * CSCN's insert), and acted on it: the CPU that ran _EJ0 reads _STA = 0
- * (edk2 121af960e2, "delay SMM exit"). An AP joins the session open when
- * it arrives, or the next one, and no timeout sends it back to the OS
- * first: with none to join it summons the monarch with an SMI and waits
- * for it, however long the host deschedules the BSP. The plan is read
- * only after every relocated CPU arrived or had its SMI pending for a
- * while (a CPU with an SMI pending runs no OS code, so cannot write to
- * the register block), so whatever an AP's OS wrote before its SMI is in
- * the plan of the session it joins.
+ * The guarantee: no CPU returns to the OS while the hotplug work the OS
+ * asked for before its SMI is undone, so the CPU that ran _EJ0 reads
+ * _STA = 0 (edk2 121af960e2, "delay SMM exit") and the one that ran CSCN
+ * notifies a relocated CPU. An AP that finds a session open joins it and
+ * leaves when it closes. One that finds none leaves at once unless the
+ * command is still 4, that is, asked and not yet taken: then it waits
+ * for the session that will take it (the AML's write of 4 raised an SMI
+ * on every CPU, the BSP too), however long the host deschedules the
+ * BSP. No timeout returns a CPU to the OS early, and nobody waits for
+ * CPUs that have nothing to do: an SMI costs an uninvolved CPU one port
+ * read, whatever the number of CPUs.
  *
- * Only the monarch's wait for arrivals is bounded. A CPU that does not
- * arrive either has its SMI pending (descheduled: it takes the SMI before
- * it runs any OS code) or latched in wait-for-SIPI (KVM), and nothing
- * depends on it: ejects take a CPU that parked, or one the monarch shut
- * out of SMM by claiming its door. */
+ * Ejects take a CPU that parked in the session, or one the monarch shut
+ * out of SMM by claiming its door: it need not come. */
 #include <stdbool.h>
 
 #include "cpuhp.h"
@@ -96,62 +93,6 @@ static int confirm_relocation(const struct smm_ctx *c, uint32_t slot)
 	dprintf(DBG_INFO, "smm: CPU %u (APIC ID %u) relocated to SMBASE 0x%x\n",
 		slot, me->apic_id, me->smbase);
 	return 1;
-}
-
-static bool expected(const struct smm_state *st, uint32_t i)
-{
-	return i != st->bsp_slot && st->slots[i].state == SLOT_RELOCATED;
-}
-
-/* Waits until every relocated CPU arrived in session s, re-sending the
- * SMI once to the late ones; then goes on without the rest. */
-static void wait_arrivals(const struct smm_ctx *c, uint32_t s)
-{
-	struct smm_state *st = c->st;
-	uint64_t start = now(c), limit = SMM_ARRIVE_US;
-	bool resent = false;
-
-	for (;;) {
-		unsigned missing = 0;
-
-		for (uint32_t i = 0; i < st->nr_slots; i++)
-			if (expected(st, i) &&
-			    load_acquire(&st->slots[i].arrived) != s)
-				missing++;
-		if (!missing)
-			return;
-		if (now(c) - start < limit) {
-			relax(c);
-			continue;
-		}
-		if (resent || MUTATION(NO_RESEND)) {
-			for (uint32_t i = 0; i < st->nr_slots; i++) {
-				struct smm_slot *sl = &st->slots[i];
-
-				if (!expected(st, i) ||
-				    load_acquire(&sl->arrived) == s)
-					continue;
-				sl->missed++;
-				dprintf(DBG_ERR, "smm: CPU %u (APIC ID %u) missed "
-					"session %u (%u in a row)\n", i,
-					sl->apic_id, s, sl->missed);
-			}
-			return;
-		}
-		/* An SMI can miss a CPU that was just plugged or is busy in
-		 * the hypervisor: send it again, directed. */
-		for (uint32_t i = 0; i < st->nr_slots; i++) {
-			struct smm_slot *sl = &st->slots[i];
-
-			if (expected(st, i) && load_acquire(&sl->arrived) != s) {
-				c->p->send_smi(c->p->ctx, sl->apic_id);
-				st->stats.resent_smis++;
-			}
-		}
-		resent = true;
-		start = now(c);
-		limit = SMM_ARRIVE_RESENT_US;
-	}
 }
 
 /* A new CPU left the register block while the monarch waited for it (an
@@ -288,7 +229,6 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 					    false, __ATOMIC_RELEASE,
 					    __ATOMIC_RELAXED);
 		sl->state = SLOT_ABSENT;
-		sl->missed = 0;
 		store_release(&sl->door, DOOR_OUT);
 		st->stats.ejected++;
 		dprintf(DBG_INFO, "smm: hot-remove CPU %u (APIC ID %u) "
@@ -299,14 +239,19 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 /* Reads the APM command and, if it asks for hotplug work, sets it back to
  * 0 with APM SMIs off for the one write, so that it raises no SMI. Only
  * the SMI of the AML's own write of 4 may then scan the register block:
- * any other SMI (a summons, a re-send) can interrupt an OS CPU in the
+ * any other SMI (a directed one, a duplicate) can interrupt an OS CPU in the
  * middle of a CPU hotplug AML method, whose selector and command a scan
  * would change under it. Nobody can write the port meanwhile: every OS
  * CPU is in SMM or has this session's SMI pending. */
+static uint8_t apm_command(const struct smm_ctx *c)
+{
+	return (uint8_t)c->p->io_read(c->p->ctx, APM_CNT_PORT, 1);
+}
+
 static uint8_t take_command(const struct smm_ctx *c)
 {
 	const struct platform *p = c->p;
-	uint8_t cmd = (uint8_t)p->io_read(p->ctx, APM_CNT_PORT, 1);
+	uint8_t cmd = apm_command(c);
 	uint32_t en;
 
 	if (cmd != APM_CNT_CPU_HOTPLUG)
@@ -324,27 +269,29 @@ static void monarch(const struct smm_ctx *c)
 	static struct cpuhp_plan plan;	/* too big for an SMM stack */
 	struct cpuhp hp;
 	uint32_t s = (st->session + 1) | 1;
+	uint64_t t0 = now(c), t_plan, t_admit;
 	uint8_t cmd;
 
 	/* Release: opens the session for APs waiting in ap(). */
 	store_release(&st->session, s);
 	st->stats.sessions++;
-	wait_arrivals(c, s);
-
 	plan.nr_add = plan.nr_eject = 0;
 	cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
 	hp.nr = st->nr_slots;
-	cmd = MUTATION(KEEP_COMMAND) ?
-		      (uint8_t)c->p->io_read(c->p->ctx, APM_CNT_PORT, 1) :
-		      take_command(c);
-	if (cmd == APM_CNT_CPU_HOTPLUG) {
-		cpuhp_collect(&hp, st->slots, st->bsp_slot, st->nr_slots,
-			      &plan);
-		st->stats.refused += plan.nr_refused;
-		admit(c, &hp, &plan);
-		for (uint32_t i = 0; i < plan.nr_eject; i++)
-			st->slots[plan.eject[i]].eject = s;
+	cmd = MUTATION(KEEP_COMMAND) ? apm_command(c) : take_command(c);
+	if (cmd != APM_CNT_CPU_HOTPLUG) {
+		/* Not the AML's: nothing to do, nobody to wait for. */
+		store_release(&st->exit, s);
+		store_release(&st->session, s + 1);
+		return;
 	}
+	cpuhp_collect(&hp, st->slots, st->bsp_slot, st->nr_slots, &plan);
+	st->stats.refused += plan.nr_refused;
+	t_plan = now(c);
+	admit(c, &hp, &plan);
+	t_admit = now(c);
+	for (uint32_t i = 0; i < plan.nr_eject; i++)
+		st->slots[plan.eject[i]].eject = s;
 	if (MUTATION(RSM_BEFORE_EJECT))
 		store_release(&st->session, s + 1);
 	/* Release: every eject mark above is visible to an AP that sees
@@ -353,6 +300,11 @@ static void monarch(const struct smm_ctx *c)
 	eject(c, &hp, &plan, s);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
+	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected, %u "
+		"refused; plan %u us, relocation %u us, ejects %u us\n", s,
+		plan.nr_add, plan.nr_eject, plan.nr_refused,
+		(unsigned)(t_plan - t0), (unsigned)(t_admit - t_plan),
+		(unsigned)(now(c) - t_admit));
 }
 
 static void ap(const struct smm_ctx *c, uint32_t slot)
@@ -360,39 +312,43 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	struct smm_state *st = c->st;
 	struct smm_slot *me = &st->slots[slot];
 	uint64_t t0 = now(c);
-	bool summoned = false;
 	uint32_t s;
 
-	/* No timeout: whatever the OS asked for before this SMI is acted
-	 * on by the session this CPU joins, open now or still to come. */
-	while (!((s = load_acquire(&st->session)) & 1)) {
-		if (MUTATION(AP_EARLY_EXIT) && now(c) - t0 > SMM_SUMMON_US)
+	for (;;) {
+		/* The command first, then the session: a command the monarch
+		 * took (it set it to 0) was taken in a session that is open
+		 * when this reads it, or has closed, its work done. */
+		uint8_t cmd = apm_command(c);
+
+		if ((s = load_acquire(&st->session)) & 1)
+			break;
+		if (cmd != APM_CNT_CPU_HOTPLUG && !MUTATION(KEEP_COMMAND))
 			return;
-		/* No session yet, maybe none coming (a directed SMI re-sent
-		 * after its session): make sure one comes. An SMI the BSP
-		 * already has pending merges with this one. */
-		if (!summoned && now(c) - t0 > SMM_SUMMON_US) {
-			c->p->send_smi(c->p->ctx,
-				       st->slots[st->bsp_slot].apic_id);
-			st->stats.summons++;
-			summoned = true;
+		if (MUTATION(AP_EARLY_EXIT) && now(c) - t0 > SMM_EARLY_US)
+			return;
+		/* Asked, not taken yet: the AML's write raised an SMI on
+		 * every CPU, the BSP too, so a session is coming, however
+		 * late the host runs the BSP. */
+		relax(c);
+	}
+	/* Until the session closes. The monarch may open the next one
+	 * before this CPU looks again, so look for the close too, not only
+	 * for this session's exit phase: a CPU marked for eject in s keeps
+	 * s open (it is inside its door), so seeing it closed means this
+	 * CPU was not marked. */
+	for (;;) {
+		/* Acquire: pairs with the monarch's start of the exit phase;
+		 * its eject marks are visible after this. */
+		if (load_acquire(&st->exit) == s && me->eject == s) {
+			/* Release: the monarch ejects only after seeing
+			 * this. */
+			store_release(&me->parked, s);
+			smm_park();
 		}
+		if (load_acquire(&st->session) != s)
+			return;
 		relax(c);
 	}
-	me->missed = 0;
-	/* Release: pairs with wait_arrivals()'s acquire. */
-	store_release(&me->arrived, s);
-	/* Acquire: pairs with the monarch's start of the exit phase; its
-	 * eject marks are visible after this. */
-	while (load_acquire(&st->exit) != s)
-		relax(c);
-	if (me->eject == s) {
-		/* Release: the monarch ejects only after seeing this. */
-		store_release(&me->parked, s);
-		smm_park();
-	}
-	while (load_acquire(&st->session) == s)
-		relax(c);
 }
 
 void smm_session(const struct smm_ctx *c, uint32_t slot)

@@ -10,12 +10,9 @@
 #include "smm_layout.h"
 
 /* Waits in SMM, in microseconds. None of them lets a CPU return to the
- * OS early: they only decide when to send an SMI again or to go on
- * without a CPU that cannot run OS code meanwhile (docs/smm-cpu-hotplug.md,
- * "Rendezvous"). */
-#define SMM_ARRIVE_US		10000	/* all CPUs in, before re-sending */
-#define SMM_ARRIVE_RESENT_US	200000	/* after re-sending: go on */
-#define SMM_SUMMON_US		20000	/* AP with no session: summon one */
+ * OS early: they only decide when to send an SMI again
+ * (docs/smm-cpu-hotplug.md, "Sessions"). */
+#define SMM_EARLY_US		1000	/* only the ap-early-exit mutation */
 #define SMM_RECHECK_US		10000	/* open-ended waits re-check */
 #define SMM_RELOCATE_US		10000	/* only the no-relocate-wait mutation */
 
