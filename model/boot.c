@@ -12,7 +12,7 @@
 #include "smm_boot.h"
 
 #define PARK_WAIT_US	1000000	/* firmware/boot/mp_wakeup.c */
-#define PARK_RETRY_US	10000
+#define PARK_RETRY_US	50000
 
 /* firmware/boot/mp_wakeup.c mp_wakeup_parked() */
 static bool parked(uint32_t apic_id)

@@ -20,7 +20,7 @@
 #include "x86_tables.h"
 
 #define PARK_WAIT_US 1000000
-#define PARK_RETRY_US 10000
+#define PARK_RETRY_US 50000
 
 /* Templates and the module, assembled into the firmware image. */
 extern const char park_module_image[], park_module_image_end[];

@@ -25,9 +25,12 @@ void park_loop(struct park_slot *me, const struct park_config *cfg,
 		me->resets++;
 		__atomic_add_fetch(&info->resets, 1, __ATOMIC_RELAXED);
 	}
-	__atomic_add_fetch(&info->parked, 1, __ATOMIC_RELAXED);
-	/* Release: whoever sees PARKED may send this CPU commands. */
-	__atomic_store_n(&me->state, PARK_SLOT_PARKED, __ATOMIC_RELEASE);
+	/* Release: whoever sees PARKED may send this CPU commands. A CPU
+	 * INIT put back into the park loop (park_aps() repeating its
+	 * INIT-SIPI) was parked already: count it once. */
+	if (__atomic_exchange_n(&me->state, PARK_SLOT_PARKED,
+				__ATOMIC_RELEASE) != PARK_SLOT_PARKED)
+		__atomic_add_fetch(&info->parked, 1, __ATOMIC_RELAXED);
 	for (;;) {
 		/* Acquire: pairs with the OS's smp_store_release() of the
 		 * command; APIC ID and vector are read after it. */
