@@ -48,8 +48,10 @@ void apm_write(struct mcpu *c, uint8_t v)
 	struct model *m = M;
 
 	m->apm_cnt = v;
-	if (v == 2 || v == 3 || !(m->smi_en & ICH9_SMI_EN_APMC))
+	if (v == 2 || v == 3 || !(m->smi_en & ICH9_SMI_EN_APMC)) {
+		trace(c ? c->idx : -1, "writes 0x%x to APM_CNT: no SMI", v);
 		return;
+	}
 	trace(c ? c->idx : -1, "writes 0x%x to APM_CNT: broadcast SMI", v);
 	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
 		struct mcpu *t = &m->cpu[i];
@@ -123,6 +125,7 @@ static void m_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 	struct mcpu *c = self();
 
 	(void)ctx;
+	c->backoff = 1;
 	wait_us(c, 2);
 	port_write(c, port, size, v);
 }
