@@ -9,7 +9,7 @@ model=$1/hotcpu-model
 secs=${2:-5}
 printf '%-8s %-8s %-12s %8s %12s %14s %10s\n' rules bring-up "CPUs" cycles \
 	cycles/s schedules/s violations
-for size in "2 6 4" "4 16 24"; do
+for size in "2 6 20" "4 16 24"; do
 	set -- $size
 	for r in kvm tcg; do
 		for b in mailbox sipi; do

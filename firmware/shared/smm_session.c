@@ -169,15 +169,23 @@ static void admit(const struct smm_ctx *c, struct cpuhp *hp,
 		if (st->park && st->rules == SMM_RULES_LATCHED)
 			c->p->start_cpu(c->p->ctx, sl->apic_id, AP_TRAMPOLINE);
 	}
-	if (st->rules != SMM_RULES_TAKEN && !st->park) {
+	/* Only an OS that starts CPUs with INIT-SIPI could meet a new CPU
+	 * before its relocation is done, and only under TCG's rules, where
+	 * it is in SMM now: wait for it then. Under KVM's rules it relocates
+	 * at that INIT-SIPI; with the mailbox it reaches the park loop only
+	 * after its relocation, and the OS waits for the park loop's
+	 * acknowledgement. Either way the session need not wait. */
+	if (st->rules == SMM_RULES_TAKEN && !st->park) {
 		for (uint32_t i = 0; i < plan->nr_add; i++)
-			dprintf(DBG_INFO, "smm: hot-add CPU %u (APIC ID %u) "
-				"admitted, relocates on its first SIPI\n",
-				plan->add[i], st->slots[plan->add[i]].apic_id);
+			wait_relocated(c, hp, plan->add[i], t0);
 		return;
 	}
 	for (uint32_t i = 0; i < plan->nr_add; i++)
-		wait_relocated(c, hp, plan->add[i], t0);
+		dprintf(DBG_INFO, "smm: hot-add CPU %u (APIC ID %u) admitted, "
+			"relocates %s\n", plan->add[i],
+			st->slots[plan->add[i]].apic_id,
+			st->park ? "on its way to the park loop" :
+				   "on its first SIPI");
 }
 
 /* Takes CPU n out of SMM's hands for good: it parked in session s, or it
