@@ -287,7 +287,8 @@ struct model {
 
 extern struct model *M;
 
-/* main.c */
+/* vm.c */
+void model_alloc(struct model *m);
 void model_reset(struct model *m, uint64_t seed);
 
 /* sched.c */

@@ -104,9 +104,10 @@ void block_point(struct mcpu *c)
 	yield(c, 1);
 }
 
+/* A wait of a given length; a spinning CPU's backoff is kept, so that
+ * a loop of port reads and relax() backs off too. */
 void wait_us(struct mcpu *c, uint64_t us)
 {
-	c->backoff = 1;
 	yield(c, us ? us : 1);
 }
 
