@@ -266,7 +266,7 @@ void smm_finish(void)
 	if (late)
 		dprintf(DBG_INFO, "smm: %u CPUs plugged during boot admitted\n",
 			late);
-	/* Release: from the next SMI on, sessions rendezvous and plan. */
+	/* Release: from the next SMI on, sessions take hotplug work. */
 	__atomic_store_n(&st->boot_done, 1, __ATOMIC_RELEASE);
 	smram_lock(lock_mb, lock_ext, true);
 }

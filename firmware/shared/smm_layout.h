@@ -39,7 +39,7 @@
  * register-block selector; its SMBASE never changes. */
 #define SLOT_ABSENT		0	/* not present, nothing admitted */
 #define SLOT_ADMITTED		1	/* may relocate at its next SMI */
-#define SLOT_RELOCATED		2	/* runs at its SMBASE; rendezvous */
+#define SLOT_RELOCATED		2	/* runs at its SMBASE: takes part in sessions */
 
 /* What delivering an SMI to a CPU in wait-for-SIPI does, measured at
  * boot: TCG takes it at once, KVM (like hardware) latches it until the

@@ -369,9 +369,8 @@ void smm_session(const struct smm_ctx *c, uint32_t slot)
 	/* Claimed for eject: park before touching anything shared. */
 	if (!door_enter(me))
 		smm_park();
-	/* Before the OS runs nothing can be asked of SMM but relocations,
-	 * and nobody needs a rendezvous: an SMI then (a duplicate, a late
-	 * one) just returns. */
+	/* Before the OS runs nothing can be asked of SMM but relocations:
+	 * an SMI then (a duplicate, a late one) just returns. */
 	if (!confirm_relocation(c, slot) && c->st->boot_done) {
 		if (slot == c->st->bsp_slot)
 			monarch(c);

@@ -1,5 +1,5 @@
 /* What each CPU does in one SMI, written against the platform interface:
- * confirming its own relocation, the monarch's session (rendezvous,
+ * confirming its own relocation, the monarch's session (the APM command,
  * hot-add admission, eject planning, ejects at exit) and an AP's part. */
 #ifndef FW_SMM_SESSION_H
 #define FW_SMM_SESSION_H
