@@ -53,6 +53,11 @@ if [ "$online" = "GUEST-CPUS-ONLINE [0]" ]; then
 else
 	notok "the guest ends with CPU 0 alone (last: $online)"
 fi
+# Stop the VM before its runtime directory goes: without it `hotcpu stop`
+# cannot find the VM, and QEMU and its supervisor run on (holding
+# whatever descriptors they inherited, a flock on the VM lock too).
+cleanup
+trap - EXIT
 if [ $fail = 0 ]; then
 	rm -rf "$HOTCPU_RUNTIME_DIR"
 else
