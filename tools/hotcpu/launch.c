@@ -302,6 +302,10 @@ int launch__start(struct vm *vm, int detach, int boot_timeout_ms,
 		setsid();
 		if (fork())
 			_exit(0);
+		/* The supervisor outlives the command that started it: a
+		 * lock that command's caller holds (flock(1) around a test)
+		 * must not stay held as long as the VM runs. */
+		util__close_inherited();
 		VM_PATH(vm, "supervisor.log", log);
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		null = open("/dev/null", O_RDONLY);

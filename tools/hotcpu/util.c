@@ -36,6 +36,16 @@ void util__sleep_ms(double ms)
 		;
 }
 
+void util__close_inherited(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+	if (!close_range(3, ~0u, 0))
+		return;
+	for (long fd = 3; fd < (max > 0 ? max : 1024); fd++)
+		close((int)fd);
+}
+
 int util__read_file(const char *path, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;

@@ -9,6 +9,11 @@ double util__now_ms(void);		/* CLOCK_MONOTONIC */
 double util__wall_s(void);		/* CLOCK_REALTIME */
 void util__sleep_ms(double ms);
 
+/* Closes every descriptor but stdin, stdout and stderr: a process that
+ * outlives its caller (QEMU, the supervisor) must not keep the caller's
+ * files open, such as a lock taken with flock(1). */
+void util__close_inherited(void);
+
 /* Reads a whole file, NUL-terminated; *out is malloc'ed. */
 int util__read_file(const char *path, char **out, size_t *len);
 /* Writes atomically through path.tmp and rename(). */
