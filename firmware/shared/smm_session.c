@@ -308,11 +308,11 @@ static void monarch(const struct smm_ctx *c)
 	eject(c, &hp, &plan, s);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
-	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected, %u "
-		"refused; plan %u us, relocation %u us, ejects %u us\n", s,
-		plan.nr_add, plan.nr_eject, plan.nr_refused,
-		(unsigned)(t_plan - t0), (unsigned)(t_admit - t_plan),
-		(unsigned)(now(c) - t_admit));
+	/* Refusals were logged, each with its reason, by the plan. */
+	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected; plan %u "
+		"us, relocation %u us, ejects %u us\n", s, plan.nr_add,
+		plan.nr_eject, (unsigned)(t_plan - t0),
+		(unsigned)(t_admit - t_plan), (unsigned)(now(c) - t_admit));
 }
 
 static void ap(const struct smm_ctx *c, uint32_t slot)
