@@ -93,12 +93,18 @@ smm_table() {
 		if (a > 10 || b > 10 || c > 10)
 			printf "WARNING: other work took %d%%, %d%% and %d%% of the host CPU during the hotcpu SMM,\n" \
 				"no SMM and OVMF loops: these ratios are not reliable; rerun on an idle host.\n", a, b, c }'
-	# The firmware times its hot-add from admitting the new CPU to its
-	# relocation (TCG only: under KVM the CPU relocates at its SIPI).
-	sed -n 's/.*smm: hot-add CPU .* admitted and relocated in \([0-9]*\) us$/\1/p' \
-		"$out/hotcpu-debugcon.log" | sort -n | awk '{ v[NR] = $1 }
-		END { if (NR) printf "hotcpu in SMM per hot-add, admit to relocated (debugcon, %d adds): median %d us, max %d us\n",
-			NR, v[int((NR + 1) / 2)], v[NR] }'
+	# The monarch times each session (debugcon): the plan, the wait for
+	# a new CPU's relocation (TCG with INIT-SIPI bring-up only), the
+	# ejects. What it cannot time is the SMI's delivery and the other
+	# CPUs' entry and exit, which the latency shows.
+	for op in "1 admitted, 0 ejected:hot-add" "0 admitted, 1 ejected:hot-remove"; do
+		{ grep "smm: session .*: ${op%%:*};" "$out/hotcpu-debugcon.log" || true; } |
+			sed -n 's/.* plan \([0-9]*\) us, relocation \([0-9]*\) us, ejects \([0-9]*\) us$/\1 \2 \3/p' |
+			awk '{ print $1 + $2 + $3 }' | sort -n |
+			awk -v op="${op#*:}" '{ t[NR] = $1 } END {
+				if (NR) printf "hotcpu SMI handler per %s session, plan + relocation + ejects (debugcon, %d sessions): median %d us, max %d us\n",
+					op, NR, t[int((NR + 1) / 2)], t[NR] }'
+	done
 	echo "idle second in each counting VM (hotcpu SMM, no SMM, OVMF secboot): SMIs" \
 		"$(for k in $smm_cols; do count_field "$k" idle 1; done | paste -sd' ')," \
 		"register accesses" \
