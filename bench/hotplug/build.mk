@@ -17,3 +17,12 @@ bench-hotplug: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(BUILD)/bench/acpi63 \
 BENCHES += bench-hotplug
 
 .PHONY: bench-hotplug
+
+# Latency against present vCPUs (1, 8, 16, 32): about 20 minutes here.
+bench-hotplug-sweep: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(BUILD)/bench/acpi63 \
+		$(GUEST_KERNEL) $(GUEST_INITRD)
+	bash bench/hotplug/sweep.sh $(BUILD)
+
+BENCHES += bench-hotplug-sweep
+
+.PHONY: bench-hotplug-sweep
