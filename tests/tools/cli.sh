@@ -61,6 +61,17 @@ check() {
 in_err() { grep -q -- "$1" "$err"; }
 in_out() { grep -q -- "$1" "$out"; }
 field() { "$hotcpu" status --name "$1" --json | jq -r "$2"; }
+# The VM's processes hold no descriptor of $rt/caller.lock.
+no_caller_fd() {
+	local pid
+	for pid in $(jq -r '."qemu-pid", ."supervisor-pid" // empty' \
+		"$rt/$1/state.json"); do
+		if ls -l /proc/$pid/fd 2>/dev/null | grep -q caller.lock; then
+			echo "# pid $pid holds caller.lock"
+			return 1
+		fi
+	done
+}
 # The guest's last report of its online CPUs.
 guest_online() {
 	grep -a -o 'GUEST-CPUS-ONLINE \[[0-9 ]*\]' "$rt/$1/serial.log" |
@@ -110,8 +121,13 @@ expect 0 "help lists the exit codes" -- help
 check "... all of them" in_out "8  lost"
 
 # VM t: our firmware, -smp 1,maxcpus=4, TCG (whose vCPU budget is tested).
+# fd 9 stands for a caller's lock (flock(1)) that the VM must not keep.
+exec 9>"$rt/caller.lock"
 expect 0 "run --detach boots the bundled guest on our firmware" -- \
 	run --name t --accel tcg --detach
+exec 9>&-
+check "... the supervisor and QEMU keep no file of the caller" \
+	no_caller_fd t
 check "... its QMP socket, serial and debugcon logs exist" \
 	test -S "$rt/t/qmp.sock" -a -s "$rt/t/serial.log" -a -e "$rt/t/debugcon.log"
 expect 0 "list" -- list
