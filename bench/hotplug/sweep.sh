@@ -171,5 +171,5 @@ host=$(cat "$out"/*.host | sort -n | tail -n1)
 			n, r, r <= 2 ? "met" : "NOT met" }'
 } | tee "$out/table.txt"
 
-gnuplot -e "out='$out'" "$here/sweep.gp"
+gnuplot -e "out='$out'; xmax=$largest" "$here/sweep.gp"
 echo "bench-hotplug-sweep: plot in $out/sweep.png, table in $out/table.txt"
