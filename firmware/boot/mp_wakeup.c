@@ -1,11 +1,13 @@
 /* MP wakeup mailbox, boot side: the park area in ACPI NVS (mailbox, park
- * module, page tables, IDT, GDT, per-CPU slots and stacks) and every AP
- * parked in it before the OS runs (docs/mp-wakeup.md). */
+ * module, page tables, IDT, GDT, per-CPU slots and stacks), the park
+ * loop's timer tick measured, and every AP parked in it before the OS
+ * runs (docs/mp-wakeup.md). */
 #include "apic.h"
 #include "cpuhp.h"
 #include "debug.h"
 #include "e820.h"
 #include "fw_cfg.h"
+#include "hw/apic.h"
 #include "hw/cpuhp.h"
 #include "hw/mp_wakeup.h"
 #include "hw/x86.h"
@@ -21,6 +23,9 @@
 
 #define PARK_WAIT_US 1000000
 #define PARK_RETRY_US 50000
+/* The BSP's local APIC timer runs against the PM timer at least this
+ * long (before the APs park) to measure the park tick. */
+#define TICK_MEASURE_US 500
 
 /* Templates and the module, assembled into the firmware image. */
 extern const char park_module_image[], park_module_image_end[];
@@ -79,6 +84,54 @@ static void install_trampoline(uint64_t cr3, uint64_t entry64)
 	memcpy(t + OFF(ap_tramp_off_entry), &entry64, 8);
 }
 
+/* Starts the BSP's local APIC timer counting down from ~0 (masked,
+ * one-shot, divide by 1), to measure its rate against the PM timer
+ * while the APs park. False where the APIC is not where reset left
+ * it. */
+static bool tick_measure_start(uint64_t *t0)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	if ((base & ~0xfffull) != LAPIC_DEFAULT_BASE ||
+	    (base & MSR_APIC_BASE_EXTD) || !(base & MSR_APIC_BASE_EN))
+		return false;
+	mmio_writel(LAPIC_DEFAULT_BASE + LAPIC_LVT_TIMER, LVT_MASKED);
+	mmio_writel(LAPIC_DEFAULT_BASE + LAPIC_TIMER_DCR, LAPIC_TIMER_DIV_1);
+	*t0 = timer_us();
+	mmio_writel(LAPIC_DEFAULT_BASE + LAPIC_TIMER_ICR, ~0u);
+	return true;
+}
+
+/* The initial count of one PARK_TICK_US tick, with the timer stopped
+ * again; 0 if no reading makes sense (the APs then spin). */
+static uint32_t tick_measure_end(uint64_t t0)
+{
+	uint64_t t1, t2, count = 0;
+	uint32_t cur;
+
+	for (int round = 0; round < 2 && !count; round++) {
+		while (timer_us() < t0 + TICK_MEASURE_US)
+			cpu_relax();
+		/* PM timer reads close together around the count: the vCPU
+		 * was not descheduled in between. */
+		for (int i = 0; i < 8 && !count; i++) {
+			t1 = timer_us();
+			cur = mmio_readl(LAPIC_DEFAULT_BASE + LAPIC_TIMER_CCR);
+			t2 = timer_us();
+			if (cur && t2 - t1 <= 20 && t1 > t0)
+				count = (~0u - (uint64_t)cur) * PARK_TICK_US /
+					(t1 - t0);
+		}
+		/* Counted down to 0 (parking took seconds) or descheduled:
+		 * once more, for the minimum time. */
+		t0 = timer_us();
+		mmio_writel(LAPIC_DEFAULT_BASE + LAPIC_TIMER_ICR, ~0u);
+	}
+	mmio_writel(LAPIC_DEFAULT_BASE + LAPIC_TIMER_ICR, 0);
+	/* At least 1 MHz, and a tick that fits the count register. */
+	return count >= PARK_TICK_US && count <= ~0u ? (uint32_t)count : 0;
+}
+
 /* Sends INIT and SIPI again until the AP parks: a SIPI is dropped when
  * it finds the AP in SMM (KVM; an SMI can reach it there at any time),
  * and only INIT is held for later. */
@@ -129,13 +182,15 @@ void mp_wakeup_setup(bool smm_hotplug)
 	const struct park_module_header *h = (const void *)park_module_image;
 	struct platform io = { .io_read = port_io_read,
 				 .io_write = port_io_write };
-	uint64_t area, module, pt, idt, slots_addr, stacks, size, t0;
+	uint64_t area, module, pt, idt, gdt, slots_addr, stacks, size, t0;
+	uint64_t tick_t0 = 0;
 	struct park_config *cfg;
 	struct park_slot *slots;
 	struct park_info *info;
 	uint32_t present = 0;
 	struct cpuhp c;
 	unsigned parked;
+	bool tick;
 
 	if (!mp_wakeup_requested()) {
 		dprintf(DBG_INFO, "mp-wakeup: off (opt/hotcpu/mp-wakeup=off): "
@@ -165,11 +220,13 @@ void mp_wakeup_setup(bool smm_hotplug)
 		panic("mp-wakeup: the park module in the image is corrupt\n");
 
 	t0 = timer_us();
-	/* mailbox | module | page tables | IDT + GDT | slots | stacks */
+	tick = tick_measure_start(&tick_t0);
+	/* mailbox | module | page tables | IDT | GDT | slots | stacks */
 	module = MP_WAKEUP_MAILBOX_SIZE;
 	pt = ALIGN_UP(module + h->mem_size, 4096);
 	idt = pt + X86_IDENTITY_4G_PAGES * 4096;
-	slots_addr = idt + 4096;
+	gdt = idt + PARK_IDT_GATES * 16;
+	slots_addr = gdt + 4096;
 	stacks = ALIGN_UP(slots_addr + c.nr * sizeof(struct park_slot), 16);
 	size = ALIGN_UP(stacks + (uint64_t)c.nr * PARK_STACK_SIZE, 4096);
 	area = zone_alloc(mem_high(), size, 4096);
@@ -179,6 +236,7 @@ void mp_wakeup_setup(bool smm_hotplug)
 	module += area;
 	pt += area;
 	idt += area;
+	gdt += area;
 	slots_addr += area;
 	stacks += area;
 	/* The mailbox lives in ACPI NVS, as the spec asks. */
@@ -188,16 +246,22 @@ void mp_wakeup_setup(bool smm_hotplug)
 	memcpy(phys_ptr(module), park_module_image,
 	       park_module_image_end - park_module_image);
 	x86_identity_map_4g(pt);
+	/* Exceptions, then every external interrupt to the stub that
+	 * acknowledges it: the tick, and whatever the OS left pending. */
 	x86_idt_fill(idt, module + h->idt_stubs);
-	memcpy(phys_ptr(idt + X86_IDT_GATES * 16), park_gdt, sizeof(park_gdt));
+	for (unsigned v = X86_IDT_GATES; v < PARK_IDT_GATES; v++)
+		x86_idt_gate(idt, v, module + h->idt_stubs + 16 *
+			     (v == PARK_SPURIOUS_VECTOR ? PARK_STUB_SPURIOUS :
+							  PARK_STUB_IRQ));
+	memcpy(phys_ptr(gdt), park_gdt, sizeof(park_gdt));
 
 	cfg = phys_ptr(module + h->config);
 	cfg->cr3 = pt;
 	cfg->slots = slots_addr;
 	cfg->nr_slots = c.nr;
 	cfg->mailbox = area;
-	x86_desc(cfg->gdt_desc, sizeof(park_gdt) - 1, idt + X86_IDT_GATES * 16);
-	x86_desc(cfg->idt_desc, X86_IDT_GATES * 16 - 1, idt);
+	x86_desc(cfg->gdt_desc, sizeof(park_gdt) - 1, gdt);
+	x86_desc(cfg->idt_desc, PARK_IDT_GATES * 16 - 1, idt);
 
 	/* A slot for every possible CPU: hot-added ones park too. */
 	slots = phys_ptr(slots_addr);
@@ -217,6 +281,7 @@ void mp_wakeup_setup(bool smm_hotplug)
 	if (e820_set(&e820, AP_TRAMPOLINE, 4096, E820_RESERVED))
 		panic("mp-wakeup: e820 map full\n");
 
+	cfg->tick_count = tick ? tick_measure_end(tick_t0) : 0;
 	parked = park_aps(slots, c.nr, apic_self_id(), &c);
 	/* An OS that uses the mailbox waits forever for an AP that does
 	 * not answer it; without the MADT entry it starts every AP, parked
@@ -230,10 +295,16 @@ void mp_wakeup_setup(bool smm_hotplug)
 	mailbox_addr = area;
 	reset_vector_addr = module + h->reset_vector;
 	dprintf(DBG_INFO, "mp-wakeup: mailbox 0x%llx, reset vector 0x%llx, %u "
-		"of %u APs parked in %u us%s\n",
+		"of %u APs parked in %u us, ",
 		(unsigned long long)mailbox_addr,
 		(unsigned long long)reset_vector_addr, parked, present - 1,
-		(unsigned)(timer_us() - t0),
+		(unsigned)(timer_us() - t0));
+	if (cfg->tick_count)
+		dprintf(DBG_INFO, "halting between looks (tick %u us, %u "
+			"APIC timer counts)", PARK_TICK_US, cfg->tick_count);
+	else
+		dprintf(DBG_INFO, "spinning (no local APIC timer tick)");
+	dprintf(DBG_INFO, "%s\n",
 		smm_hotplug ? "; hot-added CPUs park from SMM" : "");
 }
 

@@ -17,18 +17,20 @@ void x86_identity_map_4g(uint64_t base)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
 }
 
+void x86_idt_gate(uint64_t idt, unsigned vector, uint64_t handler)
+{
+	uint64_t *gate = (uint64_t *)phys_ptr(idt) + 2 * vector;
+
+	/* Interrupt gate, present, DPL 0, 64-bit code selector. */
+	gate[0] = (handler & 0xffff) | (uint64_t)GDT_SEL_CODE64 << 16 |
+		  0x8e00ull << 32 | (handler & 0xffff0000ull) << 32;
+	gate[1] = handler >> 32;
+}
+
 void x86_idt_fill(uint64_t idt, uint64_t stubs)
 {
-	uint64_t *gate = phys_ptr(idt);
-
-	for (int i = 0; i < X86_IDT_GATES; i++) {
-		uint64_t off = stubs + i * 16;
-
-		/* Interrupt gate, present, DPL 0, 64-bit code selector. */
-		gate[2 * i] = (off & 0xffff) | (uint64_t)GDT_SEL_CODE64 << 16 |
-			      0x8e00ull << 32 | (off & 0xffff0000ull) << 32;
-		gate[2 * i + 1] = off >> 32;
-	}
+	for (int i = 0; i < X86_IDT_GATES; i++)
+		x86_idt_gate(idt, i, stubs + i * 16);
 }
 
 void x86_desc(uint8_t *desc, uint16_t limit, uint64_t base)

@@ -4,6 +4,7 @@
  * CPU's own stack. Position independent: the module is copied, never
  * relocated. All of the first page is mapped by the OS for the reset
  * vector; nothing before the CR3 switch touches anything outside it. */
+#include "hw/apic.h"
 #include "hw/x86.h"
 #include "park_layout.h"
 
@@ -103,7 +104,7 @@ park_common:
 	.balign 16
 	.globl park_config
 park_config:
-	.skip 0x40
+	.skip PARK_CFG_SIZE
 park_far32:
 	.long 0
 	.word GDT_SEL_CODE32
@@ -129,7 +130,9 @@ park_jump:
 	wrmsr
 8:	jmp *%r8
 
-	/* IDT stubs: an NMI returns to the loop; anything else halts. */
+	/* IDT stubs, 16 bytes apart: an NMI returns to the loop, any other
+	 * exception halts; every external interrupt (the park timer's, or
+	 * one the OS left pending) is acknowledged; a spurious one returns. */
 	.text
 	.balign 16
 	.globl park_idt_stubs
@@ -146,3 +149,32 @@ park_idt_stubs:
 	.endif
 	vector = vector + 1
 	.endr
+	.balign 16		/* PARK_STUB_IRQ */
+	jmp park_irq
+	.balign 16		/* PARK_STUB_SPURIOUS */
+	iretq
+	.balign 16
+
+park_irq:
+	/* State: interrupts off (interrupt gate), on the CPU's park stack,
+	 * interrupted in park_loop()'s sti; hlt. EOI in the APIC's current
+	 * mode (the OS's, on the reset-vector path), so that the next tick
+	 * can come; park_loop() checked that an xAPIC is below 4 GiB. */
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	movl $MSR_IA32_APIC_BASE, %ecx
+	rdmsr
+	testl $MSR_APIC_BASE_EXTD, %eax
+	jnz 1f
+	andl $0xfffff000, %eax
+	movl $0, LAPIC_EOI(%rax)
+	jmp 2f
+1:	movl $(X2APIC_MSR_BASE + (LAPIC_EOI >> 4)), %ecx
+	xorl %eax, %eax
+	xorl %edx, %edx
+	wrmsr
+2:	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq

@@ -6,6 +6,21 @@
 #define FW_PARK_LAYOUT_H
 
 #define PARK_STACK_SIZE		512
+/* A parked CPU halts between looks at the mailbox, woken by its local
+ * APIC timer every PARK_TICK_US (and by any NMI or SMI): the OS's
+ * command waits half a tick on average, and the vCPU costs its host
+ * nothing in between. The timer interrupts on PARK_TIMER_VECTOR, the
+ * highest priority class, so a stale OS interrupt cannot hold it off. */
+#define PARK_TICK_US		1000
+#define PARK_TIMER_VECTOR	0xf0
+#define PARK_SPURIOUS_VECTOR	0xff
+#define PARK_IDT_GATES		256
+/* The module's IDT stubs, 16 bytes apart: 32 exceptions, then one for
+ * every external interrupt (EOI, return) and one for the spurious
+ * vector (return). */
+#define PARK_STUB_IRQ		32
+#define PARK_STUB_SPURIOUS	33
+#define PARK_NR_STUBS		34
 #define PARK_SLOT_FREE		0
 #define PARK_SLOT_PARKED	1	/* polling the mailbox */
 #define PARK_SLOT_WOKEN		2	/* jumped to the OS's vector */
@@ -19,6 +34,7 @@
 #define PARK_CFG_GDT_DESC	0x18	/* limit (2), base (8) */
 #define PARK_CFG_IDT_DESC	0x28
 #define PARK_CFG_MAILBOX	0x38
+#define PARK_CFG_SIZE		0x40	/* firmware/park/entry.S reserves it */
 #define PARK_SLOT_SIZE		32
 #define PARK_SLOT_STACK		0x18	/* offset of stack_top in a slot */
 
@@ -31,11 +47,14 @@ struct park_config {
 	uint64_t cr3;		/* the park area's page tables */
 	uint64_t slots;		/* struct park_slot[nr_slots] */
 	uint32_t nr_slots;
-	uint32_t pad;
+	/* Local APIC timer initial count, divide by 1, for PARK_TICK_US
+	 * (measured on the BSP); 0: no timer, parked CPUs spin. */
+	uint32_t tick_count;
 	uint8_t gdt_desc[16];	/* lgdt operand */
 	uint8_t idt_desc[16];	/* lidt operand */
 	uint64_t mailbox;
 } __attribute__((packed));
+_Static_assert(sizeof(struct park_config) == PARK_CFG_SIZE, "park cfg size");
 _Static_assert(__builtin_offsetof(struct park_config, slots) ==
 		       PARK_CFG_SLOTS, "park cfg slots");
 _Static_assert(__builtin_offsetof(struct park_config, gdt_desc) ==
@@ -49,7 +68,7 @@ struct park_slot {
 	uint32_t apic_id;	/* 0xffffffff: no CPU */
 	uint32_t state;		/* PARK_SLOT_*, written by the CPU */
 	uint32_t wakeups, tests, resets;
-	uint32_t pad;
+	uint32_t spins;		/* 1: parked without its timer, spinning */
 	uint64_t stack_top;
 };
 _Static_assert(sizeof(struct park_slot) == PARK_SLOT_SIZE, "park slot");
@@ -62,6 +81,9 @@ struct park_info {
 	uint32_t magic;
 	uint32_t nr_slots;
 	uint32_t wakeups, tests, resets, parked;
+	/* Parked CPUs that spin: no timer (calibration failed, the OS left
+	 * the local APIC disabled or out of the park area's map). */
+	uint32_t spinning;
 };
 
 /* At offset 0 of the park module image (firmware/park/park.lds). */
@@ -72,7 +94,7 @@ struct park_module_header {
 	uint32_t reset_vector;	/* offset: the OS's offlined CPUs come here */
 	uint32_t entry64;	/* offset: CPUs from the AP trampoline */
 	uint32_t config;	/* offset of struct park_config */
-	uint32_t idt_stubs;	/* offset of 32 stubs, 16 bytes apart */
+	uint32_t idt_stubs;	/* offset of PARK_NR_STUBS, 16 bytes apart */
 } __attribute__((packed));
 #endif
 
