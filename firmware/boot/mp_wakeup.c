@@ -1,7 +1,7 @@
 /* MP wakeup mailbox, boot side: the park area in ACPI NVS (mailbox, park
- * module, page tables, IDT, GDT, per-CPU slots and stacks), the park
- * loop's timer tick measured, and every AP parked in it before the OS
- * runs (docs/mp-wakeup.md). */
+ * module, page tables, IDT, GDT, the BSP's MTRRs, per-CPU slots and
+ * stacks), the park loop's timer tick measured, and every AP parked in
+ * it before the OS runs (docs/mp-wakeup.md). */
 #include "apic.h"
 #include "cpuhp.h"
 #include "debug.h"
@@ -16,6 +16,7 @@
 #include "lib.h"
 #include "memory.h"
 #include "mp_wakeup.h"
+#include "mtrr.h"
 #include "park_layout.h"
 #include "smm_layout.h"
 #include "timer.h"
@@ -46,6 +47,9 @@ static uint32_t nr_park_slots;
 static const uint64_t park_gdt[] = {
 	0, 0x00cf9b000000ffff, 0x00af9b000000ffff, 0x00cf93000000ffff,
 };
+/* The GDT and the BSP's MTRRs share a page of the park area. */
+_Static_assert(sizeof(park_gdt) + sizeof(struct park_mtrrs) <= 4096,
+	       "park gdt + mtrrs");
 
 bool mp_wakeup_requested(void)
 {
@@ -221,7 +225,8 @@ void mp_wakeup_setup(bool smm_hotplug)
 
 	t0 = timer_us();
 	tick = tick_measure_start(&tick_t0);
-	/* mailbox | module | page tables | IDT | GDT | slots | stacks */
+	/* mailbox | module | page tables | IDT | GDT + MTRRs | slots |
+	 * stacks */
 	module = MP_WAKEUP_MAILBOX_SIZE;
 	pt = ALIGN_UP(module + h->mem_size, 4096);
 	idt = pt + X86_IDENTITY_4G_PAGES * 4096;
@@ -254,12 +259,14 @@ void mp_wakeup_setup(bool smm_hotplug)
 			     (v == PARK_SPURIOUS_VECTOR ? PARK_STUB_SPURIOUS :
 							  PARK_STUB_IRQ));
 	memcpy(phys_ptr(gdt), park_gdt, sizeof(park_gdt));
+	mtrr_snapshot(phys_ptr(gdt + sizeof(park_gdt)));
 
 	cfg = phys_ptr(module + h->config);
 	cfg->cr3 = pt;
 	cfg->slots = slots_addr;
 	cfg->nr_slots = c.nr;
 	cfg->mailbox = area;
+	cfg->mtrrs = gdt + sizeof(park_gdt);
 	x86_desc(cfg->gdt_desc, sizeof(park_gdt) - 1, gdt);
 	x86_desc(cfg->idt_desc, PARK_IDT_GATES * 16 - 1, idt);
 

@@ -6,6 +6,7 @@
 #include "io.h"
 #include "lib.h"
 #include "mtrr.h"
+#include "park_layout.h"
 
 #define WB8 0x0606060606060606ull	/* eight fixed ranges, write-back */
 
@@ -59,4 +60,24 @@ void mtrr_setup(void)
 	dprintf(DBG_INFO, "mtrr: default write-back, %u of %u variable "
 		"ranges uncached up to 4 GiB%s\n", used, vcnt,
 		addr < 4 * GiB ? " (ran out)" : "");
+}
+
+void mtrr_snapshot(struct park_mtrrs *m)
+{
+	uint32_t a, b, c, d, vcnt;
+
+	memset(m, 0, sizeof(*m));
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(d & CPUID_1_EDX_MTRR))
+		return;
+	vcnt = rdmsr(MSR_MTRR_CAP) & MTRR_CAP_VCNT_MASK;
+	m->nr_var = MIN(vcnt, (uint32_t)PARK_MTRR_VAR_MAX);
+	m->def_type = rdmsr(MSR_MTRR_DEF_TYPE);
+	for (unsigned i = 0; i < PARK_MTRR_FIXED; i++)
+		m->fixed[i] = rdmsr(park_mtrr_fixed_msr(i));
+	for (uint32_t i = 0; i < m->nr_var; i++) {
+		m->var[i][0] = rdmsr(MSR_MTRR_PHYS_BASE(i));
+		m->var[i][1] = rdmsr(MSR_MTRR_PHYS_MASK(i));
+	}
+	m->valid = 1;
 }

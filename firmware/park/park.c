@@ -125,6 +125,47 @@ static void park_wait(const struct park_apic *a)
 		__builtin_ia32_pause();
 }
 
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* The BSP's MTRRs into this CPU (SDM vol. 3 12.11.7.2: caches off and
+ * flushed, MTRRs off while they change). */
+static void copy_mtrrs(const struct park_mtrrs *m)
+{
+	uint32_t a, b, c, d;
+	uint64_t cr0;
+
+	if (!m->valid)
+		return;
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(d & CPUID_1_EDX_MTRR) ||
+	    (rdmsr(MSR_MTRR_CAP) & MTRR_CAP_VCNT_MASK) < m->nr_var)
+		return;
+	cr0 = read_cr0();
+	write_cr0((cr0 | X86_CR0_CD) & ~(uint64_t)X86_CR0_NW);
+	__asm__ volatile("wbinvd" ::: "memory");
+	wrmsr(MSR_MTRR_DEF_TYPE, 0);
+	for (unsigned i = 0; i < PARK_MTRR_FIXED; i++)
+		wrmsr(park_mtrr_fixed_msr(i), m->fixed[i]);
+	for (uint32_t i = 0; i < m->nr_var; i++) {
+		wrmsr(MSR_MTRR_PHYS_BASE(i), m->var[i][0]);
+		wrmsr(MSR_MTRR_PHYS_MASK(i), m->var[i][1]);
+	}
+	wrmsr(MSR_MTRR_DEF_TYPE, m->def_type);
+	__asm__ volatile("wbinvd" ::: "memory");
+	write_cr0(cr0);
+}
+
 void park_loop(struct park_slot *me, const struct park_config *cfg,
 	       uint32_t from_reset)
 {
@@ -138,6 +179,10 @@ void park_loop(struct park_slot *me, const struct park_config *cfg,
 	if (from_reset) {
 		me->resets++;
 		__atomic_add_fetch(&info->resets, 1, __ATOMIC_RELAXED);
+	} else if (cfg->mtrrs) {
+		/* From the trampoline: at boot, or hot-added. The OS's own
+		 * CPUs keep the OS's MTRRs. */
+		copy_mtrrs((const struct park_mtrrs *)(uintptr_t)cfg->mtrrs);
 	}
 	spins = !timer_start(&apic, cfg->tick_count);
 	/* Release: whoever sees PARKED may send this CPU commands. A CPU

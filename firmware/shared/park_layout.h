@@ -21,6 +21,8 @@
 #define PARK_STUB_IRQ		32
 #define PARK_STUB_SPURIOUS	33
 #define PARK_NR_STUBS		34
+#define PARK_MTRR_FIXED		11
+#define PARK_MTRR_VAR_MAX	16
 #define PARK_SLOT_FREE		0
 #define PARK_SLOT_PARKED	1	/* polling the mailbox */
 #define PARK_SLOT_WOKEN		2	/* jumped to the OS's vector */
@@ -34,12 +36,14 @@
 #define PARK_CFG_GDT_DESC	0x18	/* limit (2), base (8) */
 #define PARK_CFG_IDT_DESC	0x28
 #define PARK_CFG_MAILBOX	0x38
-#define PARK_CFG_SIZE		0x40	/* firmware/park/entry.S reserves it */
+#define PARK_CFG_SIZE		0x48	/* firmware/park/entry.S reserves it */
 #define PARK_SLOT_SIZE		32
 #define PARK_SLOT_STACK		0x18	/* offset of stack_top in a slot */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+
+#include "hw/x86.h"
 
 /* Filled in by the boot firmware; in the module's first page, next to
  * the reset vector, because the OS maps only that page for it. */
@@ -53,6 +57,7 @@ struct park_config {
 	uint8_t gdt_desc[16];	/* lgdt operand */
 	uint8_t idt_desc[16];	/* lidt operand */
 	uint64_t mailbox;
+	uint64_t mtrrs;		/* struct park_mtrrs, the BSP's */
 } __attribute__((packed));
 _Static_assert(sizeof(struct park_config) == PARK_CFG_SIZE, "park cfg size");
 _Static_assert(__builtin_offsetof(struct park_config, slots) ==
@@ -85,6 +90,28 @@ struct park_info {
 	 * the local APIC disabled or out of the park area's map). */
 	uint32_t spinning;
 };
+
+/* The BSP's MTRRs (firmware/boot/mtrr.c), which the park module copies
+ * into every CPU that comes from the AP trampoline: QEMU resets a new
+ * vCPU's MTRRs, and Linux, which wakes it through the mailbox without
+ * INIT, finds them inconsistent ("mtrr: your CPUs had inconsistent fixed
+ * MTRR settings"). */
+struct park_mtrrs {
+	uint32_t valid;		/* 0: the BSP has no MTRRs */
+	uint32_t nr_var;	/* variable ranges below */
+	uint64_t def_type;
+	uint64_t fixed[PARK_MTRR_FIXED];	/* park_mtrr_fixed_msr() */
+	uint64_t var[PARK_MTRR_VAR_MAX][2];	/* base, mask */
+};
+
+/* The fixed-range MTRR in fixed[i]: 64K_00000, 16K_80000, 16K_A0000,
+ * then 4K_C0000 to 4K_F8000. */
+static inline uint32_t park_mtrr_fixed_msr(unsigned i)
+{
+	return i == 0 ? MSR_MTRR_FIX64K_00000 :
+	       i < 3 ? MSR_MTRR_FIX16K_80000 + i - 1 :
+		       MSR_MTRR_FIX4K_C0000 + i - 3;
+}
 
 /* At offset 0 of the park module image (firmware/park/park.lds). */
 struct park_module_header {
