@@ -65,6 +65,7 @@ static void reset_to_wfs(struct mcpu *c)
 	c->in_smm = false;
 	c->smm_parked = false;
 	c->smi_pending = false;
+	c->timer_period = 0;	/* INIT resets the local APIC */
 	c->tcg_wait_for_sipi = true;
 	c->mode = M_WFS;
 	trace_mode(c);

@@ -152,6 +152,10 @@ struct mcpu {
 	bool exists;
 	enum cpu_mode mode;
 	bool in_smm, halted;
+	bool halt_if;		/* halted with interrupts on (sti; hlt) */
+	/* The local APIC timer's periodic tick (the park loop's): next due
+	 * at timer_at; period 0 when it is stopped. */
+	uint64_t timer_at, timer_period;
 	uint32_t smbase;
 	/* Local APIC state. KVM keeps an SMI that reached a CPU in
 	 * wait-for-SIPI as a request (smi_req), which survives INIT, and
@@ -298,6 +302,7 @@ bool fault(enum fault f, uint32_t per_mille);
 void point(struct mcpu *c);		/* a scheduling point */
 void relax_point(struct mcpu *c);	/* a spin-loop iteration */
 void block_point(struct mcpu *c);	/* halted until an event */
+void halt_point(struct mcpu *c);	/* sti; hlt: also a timer tick */
 void wait_us(struct mcpu *c, uint64_t us);
 struct mcpu *self(void);
 void host_wait_us(uint64_t us);

@@ -1,6 +1,9 @@
 /* firmware/park/park.c park_loop() and the slot lookup of
  * firmware/park/entry.S, step by step, with the firmware's own
- * mbox_decide() (firmware/shared/mbox.c) deciding. */
+ * mbox_decide() (firmware/shared/mbox.c) deciding. Between looks at the
+ * mailbox the CPU halts with interrupts on, woken by its local APIC
+ * timer's tick every PARK_TICK_US or by an SMI (the model has no
+ * NMIs). */
 #include "hw/mp_wakeup.h"
 #include "mbox.h"
 #include "model.h"
@@ -24,6 +27,18 @@ static void ack(struct mcpu *c)
 	trace(c->idx, "park: acknowledges command %u", mb->seq);
 }
 
+/* park_wait(): sti; hlt; cli. A tick that came while the CPU looked is
+ * pending and ends the hlt at once; park_irq takes it, and ticks missed
+ * meanwhile were one pending interrupt. */
+static void park_wait(struct mcpu *c)
+{
+	c->idle_spin = true;
+	halt_point(c);
+	c->idle_spin = false;
+	while (c->timer_period && c->timer_at <= M->now)
+		c->timer_at += c->timer_period;
+}
+
 void park_main(struct mcpu *c, bool from_reset)
 {
 	struct mp_wakeup_mailbox *mb = &M->mbox.mb;
@@ -32,24 +47,31 @@ void park_main(struct mcpu *c, bool from_reset)
 	trace_mode(c);
 	trace(c->idx, "park loop%s", from_reset ? " (from the reset vector)" :
 						   "");
-	/* park_loop(): state = PARK_SLOT_PARKED (release). */
+	/* park_loop(): timer_start(), then state = PARK_SLOT_PARKED
+	 * (release). */
+	if (!MUTATION(PARK_NO_TICK)) {
+		c->timer_period = PARK_TICK_US * MODEL_US;
+		c->timer_at = M->now + c->timer_period;
+	}
 	c->park_slot_state = PARK_SLOT_PARKED;
 	for (;;) {
 		struct mbox_snapshot s;
 
 		/* s.command = load_acquire16(&mb->command) */
-		relax_point(c);
+		point(c);
 		s.command = __atomic_load_n(&mb->command, __ATOMIC_ACQUIRE);
-		c->idle_spin = s.command == MP_WAKEUP_CMD_NOOP;
-		if (c->idle_spin)
+		if (s.command == MP_WAKEUP_CMD_NOOP) {
+			park_wait(c);
 			continue;
+		}
 		/* s.apic_id = mb->apic_id; s.wakeup_vector = ... */
 		s.apic_id = mb->apic_id;
 		s.wakeup_vector = MUTATION(MBOX_ACK_EARLY) ? 1 :
 							     mb->wakeup_vector;
 		switch (mbox_decide(&s, c->apic_id)) {
 		case MBOX_WAKEUP:
-			c->idle_spin = false;
+			/* timer_stop(), before the acknowledgement */
+			c->timer_period = 0;
 			c->park_slot_state = PARK_SLOT_WOKEN;
 			ack(c);
 			if (MUTATION(MBOX_ACK_EARLY)) {
@@ -64,6 +86,7 @@ void park_main(struct mcpu *c, bool from_reset)
 			ack(c);
 			break;
 		case MBOX_IDLE:
+			park_wait(c);
 			break;
 		}
 	}

@@ -104,6 +104,12 @@ void block_point(struct mcpu *c)
 	yield(c, 1);
 }
 
+void halt_point(struct mcpu *c)
+{
+	c->halt_if = true;
+	block_point(c);
+}
+
 /* A wait of a given length; a spinning CPU's backoff is kept, so that
  * a loop of port reads and relax() backs off too. */
 void wait_us(struct mcpu *c, uint64_t us)
@@ -134,6 +140,10 @@ static bool wakes(struct model *m, struct mcpu *c)
 	if (!c->halted)
 		return true;
 	if (c->restart)
+		return true;
+	/* The local APIC timer's tick ends a sti; hlt whatever else is
+	 * pending (under TCG an INIT pending there is taken first). */
+	if (c->halt_if && c->timer_period && c->timer_at <= m->now)
 		return true;
 	if (m->o->rules == RULES_KVM) {
 		if (c->mode == M_WFS)
@@ -198,6 +208,9 @@ static uint64_t next_time(struct model *m)
 		if (c->exists && c->ready_at > m->now && c->ready_at < t &&
 		    (!c->halted || wakes(m, c)))
 			t = c->ready_at;
+		if (c->exists && c->halted && c->halt_if &&
+		    c->timer_period && c->timer_at > m->now && c->timer_at < t)
+			t = c->timer_at;
 	}
 	if (!m->host_done && m->host_ready_at > m->now &&
 	    m->host_ready_at < t)
@@ -315,7 +328,7 @@ int model_run_schedule(struct model *m, uint64_t seed)
 		} else {
 			struct mcpu *c = &m->cpu[pick];
 
-			c->halted = false;
+			c->halted = c->halt_if = false;
 			cpu_before_run(c);
 			if (c->restart) {
 				c->restart = false;

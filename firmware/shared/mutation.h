@@ -27,6 +27,9 @@
 	  "APIC ID")                                                         \
 	X(MBOX_ACK_EARLY, "mbox-ack-early", "mailbox-ack",                   \
 	  "a parked CPU acknowledges WAKEUP before it reads the vector")     \
+	X(PARK_NO_TICK, "park-no-tick", "mailbox-unanswered",                \
+	  "a parked CPU halts without its local APIC timer: only an SMI "    \
+	  "ends the hlt")                                                    \
 	X(NO_RELOCATE_WAIT, "no-relocate-wait", "os-unrelocated",            \
 	  "the monarch gives up on a new CPU's relocation after 10 ms")
 
