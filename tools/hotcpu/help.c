@@ -34,8 +34,8 @@ static const struct help helps[] = {
 	{ "plug",
 	  "hotcpu plug [COUNT | --socket S --core C --thread T] [--name NAME]\n"
 	  "            [--timeout SECONDS]\n"
-	  "  Hot-adds COUNT vCPUs (default 1) in the lowest free slots, one at a\n"
-	  "  time, or the one in the given slot, and waits for each to be\n"
+	  "  Hot-adds COUNT vCPUs (default 1) in the lowest free slots, as one\n"
+	  "  batch, or the one in the given slot, and waits for each to be\n"
 	  "  confirmed: the guest's _OST success and the CPU online.\n" },
 	{ "unplug",
 	  "hotcpu unplug [COUNT | --id ID] [--name NAME] [--timeout SECONDS]\n"

@@ -1,6 +1,6 @@
-/* Plugging and unplugging one vCPU and waiting until the change is
- * confirmed: for an add, the guest's _OST success and the CPU online;
- * for a remove, QEMU's DEVICE_DELETED and the slot empty. */
+/* Plugging and unplugging vCPUs in batches and waiting until each
+ * change is confirmed: for an add, the guest's _OST success and the CPU
+ * online; for a remove, QEMU's DEVICE_DELETED and the slot empty. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -49,6 +49,12 @@ static void result_init(struct hp_result *r, const struct cpu_slot *slot,
 	memset(r, 0, sizeof(*r));
 	r->add = add;
 	r->slot = *slot;
+	/* A plugged CPU is cpuN, N its slot. */
+	if (add) {
+		snprintf(r->slot.id, sizeof(r->slot.id), "cpu%d", slot->index);
+		snprintf(r->slot.qom_path, sizeof(r->slot.qom_path),
+			 "/machine/peripheral/%s", r->slot.id);
+	}
 	r->t = util__wall_s() - vm->started;
 	r->ost_ms = r->online_ms = r->offline_ms = r->deleted_ms = -1;
 	r->latency_ms = -1;
@@ -117,16 +123,6 @@ static void take_event(struct hp_result *r, json_t *ev, double t0)
 	}
 }
 
-/* Takes every queued QMP event into r. */
-static void take_events(struct hotplug *h, struct hp_result *r, double t0)
-{
-	json_t *ev;
-
-	while ((ev = qmp__pop_event(h->q))) {
-		take_event(r, ev, t0);
-		json_decref(ev);
-	}
-}
 
 /* Without the agent: the guest started the CPU once QEMU shows it
  * running in the kernel (probe.h). */
@@ -205,108 +201,110 @@ static void log_action(struct hotplug *h, const struct hp_result *r)
 	json_decref(ev);
 }
 
-/* Before the guest's ACPI is up the plug is pending in QEMU: the guest
- * boots with the CPU (the firmware and the MADT count it: no _OST), or
- * handles the event once it enables the GPE (_OST). Either way the CPU
- * is confirmed by the guest starting it, once its ACPI is up. */
-static int wait_boot(struct hotplug *h, struct hp_result *r, double t0,
-		     int timeout_ms)
-{
-	int err = hotplug__wait_acpi(h, t0 + timeout_ms);
+/* One CPU of a batch while hotcpu waits for its confirmation. */
+struct hp_wait {
+	struct hp_result *r;
+	double t0;		/* host ms of its request */
+	unsigned int refusals;	/* the console's count at the request */
+	double refused_ms;	/* when the console refused a CPU, or 0 */
+	double probed_ms;	/* last probe__in_kernel() (no agent) */
+	int done;
+};
 
-	if (err == -ETIMEDOUT) {
+/* A batch: the requests sent, and the last confirmation, from which
+ * every CPU still waiting gets timeout_ms. */
+struct hp_batch {
+	struct hotplug *h;
+	int add, agent, timeout_ms;
+	struct hp_wait *w;
+	size_t n;		/* requests sent */
+	size_t left;		/* of them not done */
+	double progress_ms;
+	double next_probe;	/* next probe__in_kernel() (no agent) */
+};
+
+static void batch_done(struct hp_batch *b, struct hp_wait *w)
+{
+	w->done = 1;
+	b->left--;
+	b->progress_ms = util__now_ms();
+	log_action(b->h, w->r);
+}
+
+/* Every queued QMP event to every CPU of the batch it names. */
+static void take_events(struct hp_batch *b)
+{
+	json_t *ev;
+
+	while ((ev = qmp__pop_event(b->h->q))) {
+		for (size_t i = 0; i < b->n; i++)
+			if (!b->w[i].done)
+				take_event(b->w[i].r, ev, b->w[i].t0);
+		json_decref(ev);
+	}
+}
+
+/* QMP broke: every CPU still waiting is lost, with the same reason. */
+static void batch_lost(struct hp_batch *b, int err)
+{
+	struct hp_wait *first = NULL;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct hp_wait *w = &b->w[i];
+
+		if (w->done)
+			continue;
+		if (!first) {
+			lost(b->h, w->r, err);
+			first = w;
+		} else {
+			w->r->outcome = HP_LOST;
+			memcpy(w->r->why, first->r->why, sizeof(w->r->why));
+		}
+		batch_done(b, w);
+	}
+}
+
+/* Before the guest's ACPI is up the plugs are pending in QEMU: the guest
+ * boots with the CPUs (the firmware and the MADT count them: no _OST),
+ * or handles the events once it enables the GPE (_OST). Either way a
+ * CPU is confirmed by the guest starting it, once its ACPI is up. */
+static void wait_boot(struct hp_batch *b, double t0)
+{
+	int err = hotplug__wait_acpi(b->h, t0 + b->timeout_ms);
+	double now = util__now_ms();
+
+	if (err && err != -ETIMEDOUT) {
+		batch_lost(b, err);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct hp_result *r = b->w[i].r;
+
+		if (b->w[i].done || !r->at_boot)
+			continue;
+		if (!err) {
+			r->boot_wait_ms = now - b->w[i].t0;
+			continue;
+		}
 		r->outcome = HP_TIMEOUT;
 		snprintf(r->why, sizeof(r->why), "QEMU has the CPU, but the "
 			 "guest's ACPI did not come up within %d s of the plug "
 			 "(it is still booting, stuck, or runs without ACPI; "
-			 "see serial.log)", timeout_ms / 1000);
-		return 1;
+			 "see serial.log)", b->timeout_ms / 1000);
+		batch_done(b, &b->w[i]);
 	}
-	if (err) {
-		lost(h, r, err);
-		return 1;
-	}
-	r->boot_wait_ms = util__now_ms() - t0;
-	return 0;
+	b->progress_ms = now;
 }
 
-static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
-		    int timeout_ms)
+static void add_timed_out(struct hp_batch *b, struct hp_result *r)
 {
-	int agent = hotplug__agent(h), started = 0;
-	unsigned int refusals = h->con.refusals;
-	double next_check = 0, refused_ms = 0, deadline = t0 + timeout_ms;
-	int err;
-
-	r->agent = agent;
-	if (r->at_boot) {
-		if (wait_boot(h, r, t0, timeout_ms))
-			return 0;
-		deadline = util__now_ms() + timeout_ms;
-	}
-	for (;;) {
-		double now;
-
-		take_events(h, r, t0);
-		if (guest__poll(&h->con) && h->con.online[r->slot.index] &&
-		    r->online_ms < 0)
-			r->online_ms = h->con.online_ms - t0;
-		if (r->ost_status > 0) {
-			r->outcome = HP_OST_FAILED;
-			snprintf(r->why, sizeof(r->why), "the guest's _OST "
-				 "reported status 0x%x (%s) for the add",
-				 r->ost_status,
-				 events__ost_name(r->ost_source,
-						  r->ost_status));
-			return 0;
-		}
-		/* The refusal comes before the _OST: give the _OST a
-		 * moment to arrive, to report both. */
-		if (h->con.refusals != refusals && !refused_ms)
-			refused_ms = util__now_ms();
-		if (refused_ms && r->online_ms < 0 &&
-		    (r->ost_status >= 0 ||
-		     util__now_ms() - refused_ms > OST_GRACE_MS)) {
-			r->outcome = HP_GUEST_REFUSED;
-			snprintf(r->why, sizeof(r->why), "the guest refused the "
-				 "CPU: \"%.200s\" (its _OST %s%s%.20s%s)",
-				 h->con.refusal, r->ost_status == 0 ?
-				 "said success" : "has not come",
-				 h->con.possible[0] ? "; it booted with "
-				 "possible CPUs " : "", h->con.possible,
-				 h->con.possible[0] ? ", see docs/cli.md" :
-				 "");
-			return 0;
-		}
-		now = util__now_ms();
-		if (!agent && (r->ost_status == 0 || r->at_boot) &&
-		    now >= next_check) {
-			started = cpu_started(h, r->slot.index);
-			if (started)
-				r->online_ms = util__now_ms() - t0;
-			next_check = now + STARTED_POLL_MS;
-		}
-		if ((r->ost_status == 0 || r->at_boot) && r->online_ms >= 0) {
-			r->latency_ms = r->online_ms > r->ost_ms ?
-						r->online_ms : r->ost_ms;
-			return 0;
-		}
-		if (now >= deadline)
-			break;
-		err = wait_input(h, agent && !refused_ms ?
-					    (int)(deadline - now) + 1 :
-					    STARTED_POLL_MS);
-		if (err && h->q->broken) {
-			lost(h, r, err);
-			return 0;
-		}
-	}
 	r->outcome = HP_TIMEOUT;
 	if (r->ost_status < 0 && r->at_boot)
 		snprintf(r->why, sizeof(r->why), "plugged while the guest "
 			 "booted; its ACPI is up but it neither started the "
 			 "CPU nor sent an _OST for it (%s; see serial.log)",
-			 agent ? "its agent does not list it" :
+			 b->agent ? "its agent does not list it" :
 			 "does the guest online hot-added CPUs? "
 			 "echo 1 > /sys/devices/system/cpu/cpuN/online");
 	else if (r->ost_status < 0)
@@ -316,81 +314,80 @@ static int wait_add(struct hotplug *h, struct hp_result *r, double t0,
 			 "and debugcon.log)");
 	else
 		snprintf(r->why, sizeof(r->why), "_OST success after %.1f ms "
-			 "but the guest %s", r->ost_ms, agent ?
+			 "but the guest %s", r->ost_ms, b->agent ?
 			 "did not online the CPU (see serial.log)" :
 			 "did not start the CPU (does it online hot-added "
 			 "CPUs? a udev rule, or echo 1 > "
 			 "/sys/devices/system/cpu/cpuN/online)");
+}
+
+/* Whether an add is settled, one way or the other. */
+static int step_add(struct hp_batch *b, struct hp_wait *w, double now)
+{
+	struct hotplug *h = b->h;
+	struct hp_result *r = w->r;
+
+	if (h->con.online[r->slot.index] && r->online_ms < 0 && b->agent)
+		r->online_ms = h->con.online_ms - w->t0;
+	if (r->ost_status > 0) {
+		r->outcome = HP_OST_FAILED;
+		snprintf(r->why, sizeof(r->why), "the guest's _OST reported "
+			 "status 0x%x (%s) for the add", r->ost_status,
+			 events__ost_name(r->ost_source, r->ost_status));
+		return 1;
+	}
+	/* The refusal comes before the _OST: give the _OST a moment to
+	 * arrive, to report both. A refusal names no CPU: it counts for
+	 * every add of the batch the guest has not started. */
+	if (h->con.refusals != w->refusals && !w->refused_ms)
+		w->refused_ms = now;
+	if (w->refused_ms && r->online_ms < 0 &&
+	    (r->ost_status >= 0 || now - w->refused_ms > OST_GRACE_MS)) {
+		r->outcome = HP_GUEST_REFUSED;
+		snprintf(r->why, sizeof(r->why), "the guest refused the CPU: "
+			 "\"%.200s\" (its _OST %s%s%.20s%s)", h->con.refusal,
+			 r->ost_status == 0 ? "said success" : "has not come",
+			 h->con.possible[0] ? "; it booted with possible CPUs " :
+			 "", h->con.possible,
+			 h->con.possible[0] ? ", see docs/cli.md" : "");
+		return 1;
+	}
+	if ((r->ost_status == 0 || r->at_boot) && r->online_ms >= 0) {
+		r->latency_ms = r->online_ms > r->ost_ms ? r->online_ms :
+							   r->ost_ms;
+		return 1;
+	}
+	if (now >= b->progress_ms + b->timeout_ms) {
+		add_timed_out(b, r);
+		return 1;
+	}
 	return 0;
 }
 
-int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
-		 int timeout_ms, struct hp_result *r)
+/* Without the agent: one vCPU asked per STARTED_POLL_MS, in turn, so
+ * that a large batch does not flood the monitor. */
+static void probe_started(struct hp_batch *b, double now)
 {
-	json_t *args;
-	unsigned int created;
-	double t0;
-	int left, up, err;
+	struct hp_wait *pick = NULL;
 
-	result_init(r, slot, 1, h->vm);
-	snprintf(r->slot.id, sizeof(r->slot.id), "cpu%d", slot->index);
-	snprintf(r->slot.qom_path, sizeof(r->slot.qom_path),
-		 "/machine/peripheral/%s", r->slot.id);
-	err = vm__tcg_vcpus_left(h->vm, &left);
-	if (err)
-		return err;
-	if (left <= 0) {
-		r->outcome = HP_BUDGET;
-		snprintf(r->why, sizeof(r->why), "QEMU's TCG can create only "
-			 "%u vCPUs (--max-cpus) over a VM's life and this VM "
-			 "has used them all: another device_add would abort "
-			 "QEMU (tcg_register_thread). Restart the VM with a "
-			 "larger --max-cpus",
-			 VM_TCG_VCPU_LIMIT(h->vm));
-		goto out_log;
+	if (now < b->next_probe)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		struct hp_wait *w = &b->w[i];
+		struct hp_result *r = w->r;
+
+		if (w->done || r->online_ms >= 0 ||
+		    !(r->ost_status == 0 || r->at_boot))
+			continue;
+		if (!pick || w->probed_ms < pick->probed_ms)
+			pick = w;
 	}
-	args = json_pack("{s:s, s:s}", "driver", slot->type, "id", r->slot.id);
-	if (slot->socket >= 0)
-		json_object_set_new(args, "socket-id",
-				    json_integer(slot->socket));
-	if (slot->die >= 0)
-		json_object_set_new(args, "die-id", json_integer(slot->die));
-	if (slot->module >= 0)
-		json_object_set_new(args, "module-id",
-				    json_integer(slot->module));
-	if (slot->core >= 0)
-		json_object_set_new(args, "core-id", json_integer(slot->core));
-	if (slot->thread >= 0)
-		json_object_set_new(args, "thread-id",
-				    json_integer(slot->thread));
-	guest__poll(&h->con);
-	err = probe__acpi_up(h->q, &up);
-	if (err && err != -ENOTSUP) {
-		json_decref(args);
-		lost(h, r, err);
-		goto out_log;
-	}
-	r->at_boot = !err && !up;
-	t0 = util__now_ms();
-	err = qmp__execute(h->q, "device_add", args, NULL, 10000);
-	if (err == -EREMOTEIO) {
-		r->outcome = HP_REFUSED;
-		snprintf(r->why, sizeof(r->why), "QEMU refused device_add: %.400s",
-			 h->q->error);
-		goto out_log;
-	}
-	if (err) {
-		lost(h, r, err);
-		goto out_log;
-	}
-	if (!vm__vcpus_created(h->vm, &created))
-		vm__set_vcpus_created(h->vm, created + 1);
-	err = wait_add(h, r, t0, timeout_ms);
-	if (err)
-		return err;
-out_log:
-	log_action(h, r);
-	return 0;
+	if (!pick)
+		return;
+	if (cpu_started(b->h, pick->r->slot.index))
+		pick->r->online_ms = util__now_ms() - pick->t0;
+	pick->probed_ms = now;
+	b->next_probe = now + STARTED_POLL_MS;
 }
 
 /* QEMU lists the slot empty again. */
@@ -408,33 +405,109 @@ static int slot_empty(struct hotplug *h, const struct cpu_slot *slot)
 	return r;
 }
 
-int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
-		    int timeout_ms, struct hp_result *r)
+/* Whether a remove is settled, one way or the other. */
+static int step_remove(struct hp_batch *b, struct hp_wait *w, double now)
 {
-	double t0, deadline;
+	struct hotplug *h = b->h;
+	struct hp_result *r = w->r;
 	int err;
 
-	result_init(r, slot, 0, h->vm);
-	t0 = util__now_ms();
-	/* Before its ACPI is up the guest could not eject the CPU: QEMU
-	 * would keep the request pending for a CPU the guest boots with. */
-	err = hotplug__wait_acpi(h, t0 + timeout_ms);
-	if (err == -ETIMEDOUT) {
+	if (!h->con.online[r->slot.index] && r->offline_ms < 0 &&
+	    h->con.agent)
+		r->offline_ms = h->con.online_ms - w->t0;
+	if (r->ost_status > 0 && r->ost_status != OST_EJECT_PENDING) {
+		r->outcome = HP_OST_FAILED;
+		snprintf(r->why, sizeof(r->why), "the guest's _OST reported "
+			 "status 0x%x (%s) for the eject", r->ost_status,
+			 events__ost_name(r->ost_source, r->ost_status));
+		return 1;
+	}
+	/* The guest's final _OST (status 0, after the pending 0x84) ends
+	 * its eject: plugging the slot again before it races the guest's
+	 * _STA check ("Eject incomplete") and the new CPU never comes
+	 * online. A guest that never sends it gets two seconds. */
+	if (r->deleted_ms >= 0 &&
+	    (r->ost_status == 0 || now - w->t0 > r->deleted_ms + 2000)) {
+		r->latency_ms = r->deleted_ms;
+		err = slot_empty(h, &r->slot);
+		if (err < 0) {
+			lost(h, r, err);
+		} else if (!err) {
+			r->outcome = HP_LOST;
+			snprintf(r->why, sizeof(r->why), "DEVICE_DELETED arrived "
+				 "but query-hotpluggable-cpus still lists the "
+				 "CPU");
+		}
+		return 1;
+	}
+	if (now >= b->progress_ms + b->timeout_ms) {
 		r->outcome = HP_TIMEOUT;
-		snprintf(r->why, sizeof(r->why), "the guest's ACPI did not "
-			 "come up within %d s; nothing was unplugged",
-			 timeout_ms / 1000);
-		goto out_log;
+		snprintf(r->why, sizeof(r->why), "no DEVICE_DELETED from QEMU "
+			 "(last _OST: %s)", r->ost_status < 0 ? "none" :
+			 events__ost_name(r->ost_source, r->ost_status));
+		return 1;
+	}
+	return 0;
+}
+
+/* device_add of r's slot as cpuN; 0 when QEMU took it, else r says
+ * why (or -errno: it could not tell). */
+static int send_add(struct hotplug *h, struct hp_result *r)
+{
+	const struct cpu_slot *slot = &r->slot;
+	unsigned int created;
+	json_t *args;
+	int left, err;
+
+	err = vm__tcg_vcpus_left(h->vm, &left);
+	if (err)
+		return err;
+	if (left <= 0) {
+		r->outcome = HP_BUDGET;
+		snprintf(r->why, sizeof(r->why), "QEMU's TCG can create only "
+			 "%u vCPUs (--max-cpus) over a VM's life and this VM "
+			 "has used them all: another device_add would abort "
+			 "QEMU (tcg_register_thread). Restart the VM with a "
+			 "larger --max-cpus",
+			 VM_TCG_VCPU_LIMIT(h->vm));
+		return 1;
+	}
+	args = json_pack("{s:s, s:s}", "driver", slot->type, "id", r->slot.id);
+	if (slot->socket >= 0)
+		json_object_set_new(args, "socket-id",
+				    json_integer(slot->socket));
+	if (slot->die >= 0)
+		json_object_set_new(args, "die-id", json_integer(slot->die));
+	if (slot->module >= 0)
+		json_object_set_new(args, "module-id",
+				    json_integer(slot->module));
+	if (slot->core >= 0)
+		json_object_set_new(args, "core-id", json_integer(slot->core));
+	if (slot->thread >= 0)
+		json_object_set_new(args, "thread-id",
+				    json_integer(slot->thread));
+	err = qmp__execute(h->q, "device_add", args, NULL, 10000);
+	if (err == -EREMOTEIO) {
+		r->outcome = HP_REFUSED;
+		snprintf(r->why, sizeof(r->why), "QEMU refused device_add: %.400s",
+			 h->q->error);
+		return 1;
 	}
 	if (err) {
 		lost(h, r, err);
-		goto out_log;
+		return 1;
 	}
-	if (util__now_ms() - t0 > ACPI_POLL_MS / 2)
-		r->boot_wait_ms = util__now_ms() - t0;
-	guest__poll(&h->con);
-	t0 = util__now_ms();
-	deadline = t0 + timeout_ms;
+	if (!vm__vcpus_created(h->vm, &created))
+		vm__set_vcpus_created(h->vm, created + 1);
+	return 0;
+}
+
+/* device_del of r's slot; 0 when QEMU took it, else r says why. */
+static int send_remove(struct hotplug *h, struct hp_result *r)
+{
+	const struct cpu_slot *slot = &r->slot;
+	int err;
+
 	err = qmp__execute(h->q, "device_del", json_pack("{s:s}", "id",
 			   slot->id[0] ? slot->id : slot->qom_path), NULL,
 			   10000);
@@ -449,62 +522,153 @@ int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		r->outcome = HP_REFUSED;
 		snprintf(r->why, sizeof(r->why), "QEMU refused device_del: %.400s",
 			 h->q->error);
-		goto out_log;
+		return 1;
 	}
 	if (err) {
 		lost(h, r, err);
-		goto out_log;
+		return 1;
 	}
-	for (;;) {
-		double now;
-
-		take_events(h, r, t0);
-		if (guest__poll(&h->con) && !h->con.online[slot->index] &&
-		    r->offline_ms < 0)
-			r->offline_ms = h->con.online_ms - t0;
-		if (r->ost_status > 0 && r->ost_status != OST_EJECT_PENDING) {
-			r->outcome = HP_OST_FAILED;
-			snprintf(r->why, sizeof(r->why), "the guest's _OST "
-				 "reported status 0x%x (%s) for the eject",
-				 r->ost_status,
-				 events__ost_name(r->ost_source,
-						  r->ost_status));
-			goto out_log;
-		}
-		now = util__now_ms();
-		/* The guest's final _OST (status 0, after the pending 0x84)
-		 * ends its eject: plugging the slot again before it races
-		 * the guest's _STA check ("Eject incomplete") and the new
-		 * CPU never comes online. A guest that never sends it gets
-		 * two seconds. */
-		if (r->deleted_ms >= 0 &&
-		    (r->ost_status == 0 || now - t0 > r->deleted_ms + 2000))
-			break;
-		if (now >= deadline) {
-			r->outcome = HP_TIMEOUT;
-			snprintf(r->why, sizeof(r->why), "no DEVICE_DELETED "
-				 "from QEMU (last _OST: %s)",
-				 r->ost_status < 0 ? "none" :
-				 events__ost_name(r->ost_source,
-						  r->ost_status));
-			goto out_log;
-		}
-		err = wait_input(h, (int)(deadline - now) + 1);
-		if (err && h->q->broken) {
-			lost(h, r, err);
-			goto out_log;
-		}
-	}
-	r->latency_ms = r->deleted_ms;
-	err = slot_empty(h, slot);
-	if (err < 0) {
-		lost(h, r, err);
-	} else if (!err) {
-		r->outcome = HP_LOST;
-		snprintf(r->why, sizeof(r->why), "DEVICE_DELETED arrived but "
-			 "query-hotpluggable-cpus still lists the CPU");
-	}
-out_log:
-	log_action(h, r);
 	return 0;
+}
+
+/* Sends every request, up to the first QEMU does not take. */
+static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
+		      struct hp_result *res)
+{
+	struct hotplug *h = b->h;
+	int up = 1, at_boot = 0, err;
+	double t0, boot_wait_ms = 0;
+
+	guest__poll(&h->con);
+	if (b->add) {
+		err = probe__acpi_up(h->q, &up);
+		if (err && err != -ENOTSUP) {
+			result_init(&res[0], slots[0], 1, h->vm);
+			b->w[0] = (struct hp_wait){ .r = &res[0] };
+			b->n = b->left = 1;
+			batch_lost(b, err);
+			return 0;
+		}
+		at_boot = !err && !up;
+	} else {
+		/* Before its ACPI is up the guest could not eject a CPU:
+		 * QEMU would keep the request pending for a CPU the guest
+		 * boots with. */
+		t0 = util__now_ms();
+		err = hotplug__wait_acpi(h, t0 + b->timeout_ms);
+		if (err) {
+			result_init(&res[0], slots[0], 0, h->vm);
+			b->w[0] = (struct hp_wait){ .r = &res[0] };
+			b->n = b->left = 1;
+			if (err != -ETIMEDOUT) {
+				batch_lost(b, err);
+				return 0;
+			}
+			res[0].outcome = HP_TIMEOUT;
+			snprintf(res[0].why, sizeof(res[0].why), "the guest's "
+				 "ACPI did not come up within %d s; nothing was "
+				 "unplugged", b->timeout_ms / 1000);
+			batch_done(b, &b->w[0]);
+			return 0;
+		}
+		if (util__now_ms() - t0 > ACPI_POLL_MS / 2)
+			boot_wait_ms = util__now_ms() - t0;
+		guest__poll(&h->con);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct hp_wait *w = &b->w[i];
+
+		result_init(&res[i], slots[i], b->add, h->vm);
+		res[i].boot_wait_ms = boot_wait_ms;
+		res[i].at_boot = at_boot;
+		res[i].agent = b->agent;
+		*w = (struct hp_wait){ .r = &res[i], .t0 = util__now_ms(),
+				       .refusals = h->con.refusals };
+		b->n++;
+		b->left++;
+		err = b->add ? send_add(h, &res[i]) : send_remove(h, &res[i]);
+		if (err < 0)
+			return err;
+		if (err) {
+			batch_done(b, w);
+			/* QMP is gone: nothing more can be sent. */
+			if (res[i].outcome == HP_LOST)
+				batch_lost(b, -ECONNRESET);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int hotplug__batch(struct hotplug *h, int add, struct cpu_slot **slots,
+		   size_t n, int timeout_ms, struct hp_result *res,
+		   size_t *sent)
+{
+	struct hp_batch b = { .h = h, .add = add, .agent = hotplug__agent(h),
+			      .timeout_ms = timeout_ms };
+	int err = 0;
+
+	*sent = 0;
+	if (!n)
+		return 0;
+	b.w = calloc(n, sizeof(*b.w));
+	if (!b.w)
+		return -ENOMEM;
+	err = batch_send(&b, slots, n, res);
+	if (err)
+		goto out_free;
+	b.progress_ms = util__now_ms();
+	if (add && b.left && res[0].at_boot)
+		wait_boot(&b, b.w[0].t0);
+	while (b.left) {
+		double now, next;
+
+		take_events(&b);
+		guest__poll(&h->con);
+		now = util__now_ms();
+		if (add && !b.agent)
+			probe_started(&b, now);
+		for (size_t i = 0; i < b.n; i++)
+			if (!b.w[i].done &&
+			    (add ? step_add(&b, &b.w[i], now) :
+				   step_remove(&b, &b.w[i], now)))
+				batch_done(&b, &b.w[i]);
+		if (!b.left)
+			break;
+		/* Polled: a guest without the agent, a refusal waiting for
+		 * its _OST, an eject waiting for its final _OST; else until
+		 * the next input or the deadline. */
+		next = b.progress_ms + timeout_ms - util__now_ms();
+		if (add && (!b.agent || h->con.refusals != b.w[0].refusals))
+			next = STARTED_POLL_MS;
+		for (size_t i = 0; !add && i < b.n; i++)
+			if (!b.w[i].done && b.w[i].r->deleted_ms >= 0)
+				next = ACPI_POLL_MS;
+		err = wait_input(h, next > 0 ? (int)next + 1 : 1);
+		if (err && h->q->broken)
+			batch_lost(&b, err);
+		err = 0;
+	}
+out_free:
+	*sent = b.n;
+	free(b.w);
+	return err;
+}
+
+int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
+		 int timeout_ms, struct hp_result *r)
+{
+	struct cpu_slot *one = (struct cpu_slot *)slot;
+	size_t sent;
+
+	return hotplug__batch(h, 1, &one, 1, timeout_ms, r, &sent);
+}
+
+int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
+		    int timeout_ms, struct hp_result *r)
+{
+	struct cpu_slot *one = (struct cpu_slot *)slot;
+	size_t sent;
+
+	return hotplug__batch(h, 0, &one, 1, timeout_ms, r, &sent);
 }

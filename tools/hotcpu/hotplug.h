@@ -1,6 +1,6 @@
-/* Plugging and unplugging one vCPU and waiting until the change is
- * confirmed: for an add, the guest's _OST success and the CPU online;
- * for a remove, QEMU's DEVICE_DELETED and the slot empty. */
+/* Plugging and unplugging vCPUs in batches and waiting until each
+ * change is confirmed: for an add, the guest's _OST success and the CPU
+ * online; for a remove, QEMU's DEVICE_DELETED and the slot empty. */
 #ifndef HOTCPU_HOTPLUG_H
 #define HOTCPU_HOTPLUG_H
 
@@ -58,15 +58,24 @@ int hotplug__agent(const struct hotplug *h);
  * ACPI device counts as up. */
 int hotplug__wait_acpi(struct hotplug *h, double deadline);
 
-/* Both return 0 with the outcome in *r, or -errno when they could not
- * tell (QMP I/O). An add before the guest's ACPI is up is sent at once
- * and confirmed once the guest started the CPU; a remove first waits
- * for the guest's ACPI. timeout_ms counts from then. */
+/* Adds (add = 1) or removes the n slots as one batch: every device_add
+ * or device_del back to back, then waits for each CPU's confirmation.
+ * The guest handles what is pending together: QEMU's AML collects every
+ * inserted CPU in one pass (one SMI, in which the firmware admits them
+ * all) and notifies every removal at once. A request QEMU does not take
+ * ends the sending; *sent says how many results in res (one per slot
+ * requested, in order) hold an outcome. Returns 0, or -errno when it
+ * could not tell (QMP I/O). An add before the guest's ACPI is up is
+ * sent at once and confirmed once the guest started the CPU; a remove
+ * first waits for the guest's ACPI. timeout_ms counts from then, and
+ * again from each confirmation: the guest gets that long per CPU. */
+int hotplug__batch(struct hotplug *h, int add, struct cpu_slot **slots,
+		   size_t n, int timeout_ms, struct hp_result *res,
+		   size_t *sent);
+/* A batch of one. */
 int hotplug__add(struct hotplug *h, const struct cpu_slot *slot,
 		 int timeout_ms, struct hp_result *r);
 int hotplug__remove(struct hotplug *h, const struct cpu_slot *slot,
 		    int timeout_ms, struct hp_result *r);
-
-
 
 #endif

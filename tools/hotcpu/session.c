@@ -88,31 +88,43 @@ void session__libvirt_note(struct session *s, const char *id)
 int session__apply(struct session *s, int add, struct cpu_slot **slots,
 		   size_t n, int timeout_ms)
 {
-	struct hp_result res;
+	struct hp_result *res;
+	int r, rc = HOTCPU_EXIT_OK;
+	size_t sent;
 
-	for (size_t i = 0; i < n; i++) {
-		int r = add ? hotplug__add(&s->hp, slots[i], timeout_ms, &res) :
-			      hotplug__remove(&s->hp, slots[i], timeout_ms,
-					      &res);
-
-		if (r)
-			return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: %s",
-					  s->vm.cfg.name, s->q.error);
-		report__step(stdout, &res);
-		fflush(stdout);
-		if (res.outcome == HP_OK && !add)
-			session__libvirt_note(s, res.slot.id);
-		if (res.outcome != HP_OK) {
-			fprintf(stderr, "hotcpu: VM %s: %s %s failed: %s\n",
-				s->vm.cfg.name, add ? "plugging" : "unplugging",
-				res.slot.id, res.why);
-			if ((res.outcome == HP_LOST ||
-			     res.outcome == HP_TIMEOUT) && !s->vm.attached)
+	if (!n)
+		return HOTCPU_EXIT_OK;
+	res = calloc(n, sizeof(*res));
+	if (!res)
+		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: out of memory",
+				  s->vm.cfg.name);
+	r = hotplug__batch(&s->hp, add, slots, n, timeout_ms, res, &sent);
+	if (r) {
+		free(res);
+		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s: %s",
+				  s->vm.cfg.name, s->q.error);
+	}
+	for (size_t i = 0; i < sent; i++)
+		report__step(stdout, &res[i]);
+	fflush(stdout);
+	for (size_t i = 0; i < sent; i++) {
+		if (res[i].outcome == HP_OK) {
+			if (!add)
+				session__libvirt_note(s, res[i].slot.id);
+			continue;
+		}
+		fprintf(stderr, "hotcpu: VM %s: %s %s failed: %s\n",
+			s->vm.cfg.name, add ? "plugging" : "unplugging",
+			res[i].slot.id, res[i].why);
+		if (rc == HOTCPU_EXIT_OK) {
+			rc = report__exit_code(res[i].outcome);
+			if ((res[i].outcome == HP_LOST ||
+			     res[i].outcome == HP_TIMEOUT) && !s->vm.attached)
 				fprintf(stderr, "hotcpu: logs in %s (serial.log, "
 					"qemu.log, events.jsonl, "
 					"debugcon.log)\n", s->vm.dir);
-			return report__exit_code(res.outcome);
 		}
 	}
-	return HOTCPU_EXIT_OK;
+	free(res);
+	return rc;
 }

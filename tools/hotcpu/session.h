@@ -22,8 +22,10 @@ int session__open(struct session *s, const char *name, const char *qmp);
 void session__close(struct session *s);
 int session__refresh(struct session *s);
 
-/* Adds or removes each slot in turn, printing a line per CPU; stops at
- * the first failure. Returns the exit code. */
+/* Adds or removes the slots as one batch (hotplug__batch()), then
+ * prints a line per CPU requested and one per failure; the sending stops
+ * at the first request QEMU does not take. Returns the exit code of the
+ * first failure. */
 int session__apply(struct session *s, int add, struct cpu_slot **slots,
 		   size_t n, int timeout_ms);
 /* After an unplug of libvirt's vCPU device id under TCG on an attached
