@@ -16,7 +16,12 @@ bench-hotplug: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(BUILD)/bench/acpi63 \
 
 BENCHES += bench-hotplug
 
-.PHONY: bench-hotplug
+# bench-resize: hotcpu resize 24 from 1 and back, SMM on and off, with
+# the SMIs each took (bench/hotplug/resize.sh); bench-hotplug runs it too.
+bench-resize: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(GUEST_KERNEL) $(GUEST_INITRD)
+	bash bench/hotplug/resize.sh $(BUILD)
+
+.PHONY: bench-hotplug bench-resize
 
 # Latency against present vCPUs (1, 8, 16, 32): about 20 minutes here.
 bench-hotplug-sweep: $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(BUILD)/bench/acpi63 \

@@ -152,3 +152,5 @@ accel=$(jq -r .accel "$out/hotcpu.json")
 
 gnuplot -e "out='$out'" "$here/plot.gp"
 echo "bench-hotplug: plot in $out/latency.png, table in $out/table.txt"
+echo "bench-hotplug: resize 24 from 1 and back, SMM on and off"
+bash "$here/resize.sh" "$build"
