@@ -1,6 +1,9 @@
 /* Boot benchmark: wall time from QEMU start to kernel entry, to the
  * kernel's first line and to the guest's init, for hotcpu, SeaBIOS and
- * OVMF with the same QEMU and guest, interleaved, median of N. */
+ * OVMF with the same QEMU and guest, interleaved, median of N. With an
+ * -smp argument (bench-boot-smp): hotcpu against SeaBIOS only, the APs
+ * present at boot, where hotcpu parks them on the MP wakeup mailbox and
+ * SeaBIOS leaves them waiting for SIPI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,9 @@
 #include "vm.h"
 
 #define TIMEOUT_MS 120000
+
+/* -smp, or NULL for the default (1,maxcpus=4) and all three firmwares. */
+static const char *smp;
 
 struct firmware {
 	const char *name;
@@ -96,6 +102,7 @@ static int run_once(struct firmware *fw, int run)
 	int r = -1;
 
 	cfg.firmware = fw->bios;
+	cfg.smp = smp;
 	/* earlyprintk lets the real-mode setup code print on ttyS0. */
 	cfg.append = "console=ttyS0 earlyprintk=ttyS0 panic=-1";
 	if (!fw->bios[0]) {
@@ -111,7 +118,8 @@ static int run_once(struct firmware *fw, int run)
 		cfg.extra[3] = "if=pflash,format=raw,unit=1,"
 			       "file=build/bench-vars.fd";
 	}
-	snprintf(name, sizeof(name), "bench-boot-%s-%d", fw->name, run);
+	snprintf(name, sizeof(name), "bench-boot-%s-%s-%d", fw->name,
+		 smp ? smp : "1", run);
 	if (vm_start(&vm, name, &cfg))
 		return -1;
 	/* QEMU's own start-up ends where the firmware's first line is. */
@@ -143,21 +151,49 @@ out:
 	return r;
 }
 
+/* hotcpu against SeaBIOS at -smp N: the targets of issue 9. */
+static int print_smp(int runs)
+{
+	long f0 = median(fws[0].first, runs), i0 = median(fws[0].init, runs),
+	     f1 = median(fws[1].first, runs), i1 = median(fws[1].init, runs);
+
+	printf("Boot time, QEMU TCG, q35, -smp %s, -m 512, median of %d (ms "
+	       "from QEMU start)\n\n", smp, runs);
+	printf("%-8s  %16s  %10s\n", "firmware", "first kernel line", "init");
+	for (size_t i = 0; i < 2; i++)
+		printf("%-8s  %16ld  %10ld\n", fws[i].name,
+		       median(fws[i].first, runs), median(fws[i].init, runs));
+	printf("\nhotcpu / SeaBIOS: first kernel line %.2fx, init %.2fx "
+	       "(targets <= 1.05x): %s\n", (double)f0 / f1, (double)i0 / i1,
+	       f0 <= 1.05 * f1 && i0 <= 1.05 * i1 ? "met" : "NOT met");
+	printf("hotcpu parks the %s APs on the MP wakeup mailbox (they halt "
+	       "between looks); SeaBIOS\nleaves them in wait-for-SIPI. Linux "
+	       "starts them after its first line.\n", smp);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 5;
+	size_t nfw = NFW;
 	long e0, f0, i0, s0, es;
 
-	if (runs < 1 || runs > 16) {
-		fprintf(stderr, "usage: bench-boot [RUNS 1-16]\n");
+	if (runs < 1 || runs > 16 || argc > 3) {
+		fprintf(stderr, "usage: bench-boot [RUNS 1-16 [SMP]]\n");
 		return 2;
 	}
+	if (argc > 2) {
+		smp = argv[2];
+		nfw = 2;
+	}
 	for (int r = 0; r < runs; r++) {
-		for (size_t i = 0; i < NFW; i++)
+		for (size_t i = 0; i < nfw; i++)
 			if (run_once(&fws[i], r))
 				return 1;
 		fprintf(stderr, "bench-boot: round %d/%d done\n", r + 1, runs);
 	}
+	if (smp)
+		return print_smp(runs);
 	e0 = median(fws[0].entry, runs);
 	f0 = median(fws[0].first, runs);
 	i0 = median(fws[0].init, runs);

@@ -8,4 +8,9 @@ ALL += $(BUILD)/bench/bench-boot
 bench-boot: $(BUILD)/bench/bench-boot $(BUILD)/hotcpu.fd $(GUEST_KERNEL) $(GUEST_INITRD)
 	$(BUILD)/bench/bench-boot 5 | tee $(BUILD)/bench/boot.txt
 BENCHES += bench-boot
-.PHONY: bench-boot
+# hotcpu against SeaBIOS with APs at boot, -smp 4 and -smp 8 (issue 9).
+bench-boot-smp: $(BUILD)/bench/bench-boot $(BUILD)/hotcpu.fd $(GUEST_KERNEL) $(GUEST_INITRD)
+	$(BUILD)/bench/bench-boot 5 4 | tee $(BUILD)/bench/boot-smp4.txt
+	$(BUILD)/bench/bench-boot 5 8 | tee $(BUILD)/bench/boot-smp8.txt
+BENCHES += bench-boot-smp
+.PHONY: bench-boot bench-boot-smp
