@@ -33,6 +33,40 @@ int hp_boot(struct hp *h, const char *name, struct vm_config *cfg)
 	return qmp__connect(&h->q, h->vm.qmp_path, 10000);
 }
 
+int hp_start_paused(struct hp *h, const char *name, struct vm_config *cfg)
+{
+	size_t i = 0;
+
+	memset(h, 0, sizeof(*h));
+	qmp__init(&h->q);
+	cfg->qmp = 1;
+	while (i < sizeof(cfg->extra) / sizeof(cfg->extra[0]) - 1 &&
+	       cfg->extra[i])
+		i++;
+	cfg->extra[i] = "-S";
+	if (vm_start(&h->vm, name, cfg))
+		return -1;
+	/* QEMU creates the socket as it starts. */
+	for (int waited = 0; waited < 10000; waited += 50) {
+		if (!qmp__connect(&h->q, h->vm.qmp_path, 10000))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+int hp_cont(struct hp *h)
+{
+	char line[256];
+
+	if (qmp__execute(&h->q, "cont", NULL, NULL, 10000)) {
+		snprintf(h->error, sizeof(h->error), "%s", h->q.error);
+		return -1;
+	}
+	return vm_wait_line(&h->vm, "GUEST-CPUS-ONLINE ", line, sizeof(line),
+			    120000);
+}
+
 int hp_plug(struct hp *h, const char *id)
 {
 	json_t *ret = NULL, *slot, *args = NULL;

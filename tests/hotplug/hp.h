@@ -21,6 +21,11 @@ struct hp {
 
 /* Boots the guest with QMP and waits for its first online-CPU line. */
 int hp_boot(struct hp *h, const char *name, struct vm_config *cfg);
+/* Starts QEMU paused (-S), before the firmware's first instruction, and
+ * connects QMP: a CPU hp_plug() adds now is there when the firmware
+ * starts. hp_cont() runs the VM and waits as hp_boot() does. */
+int hp_start_paused(struct hp *h, const char *name, struct vm_config *cfg);
+int hp_cont(struct hp *h);
 /* device_add of the first empty CPU slot (query-hotpluggable-cpus) as
  * id; -1 with h->error set if QEMU refuses. */
 int hp_plug(struct hp *h, const char *id);

@@ -3,12 +3,14 @@
  * vector and TEST, kexec, hot-added CPUs through SMM into the mailbox,
  * bad commands, and the off switch. The firmware's counters in the
  * mailbox's firmware half (struct park_info) show what the APs did. */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "hp.h"
@@ -16,10 +18,12 @@
 #define OP_MS 30000
 #define LINUX_USES_MAILBOX \
 	"APIC: wakeup_secondary_cpu_64() replaced with acpi_wakeup_cpu()"
+/* Linux finds an AP's MTRRs different from the BSP's. */
+#define MTRR_WARNING "mtrr: your CPUs had inconsistent"
 
 /* struct park_info, in u32 words at mailbox + 2048. */
 enum { INFO_MAGIC, INFO_NR, INFO_WAKEUPS, INFO_TESTS, INFO_RESETS,
-       INFO_PARKED, INFO_WORDS };
+       INFO_PARKED, INFO_SPINNING, INFO_WORDS };
 
 /* The test's VM; the teardown stops it even after a failed assertion. */
 static struct hp h;
@@ -34,31 +38,102 @@ static int teardown(void **state)
 
 /* iomem=relaxed: the mailbox is ACPI NVS, which Linux's /dev/mem policy
  * hides from the test's physmem tool otherwise. */
-static void boot(const char *name, const char *machine, const char *smp,
-		 const char *initrd, const char *extra_arg)
+static void note_mailbox(void)
 {
-	static char append[256];
-	struct vm_config cfg = { 0 };
 	const char *p;
 
-	snprintf(append, sizeof(append),
-		 "console=ttyS0 panic=-1 iomem=relaxed lpj=9200000");
-	cfg.machine = machine;
-	cfg.smp = smp;
-	cfg.append = append;
-	cfg.initrd = initrd;
-	if (extra_arg) {
-		cfg.extra[0] = "-fw_cfg";
-		cfg.extra[1] = extra_arg;
-	}
-	if (hp_boot(&h, name, &cfg)) {
-		print_message("# boot failed; logs in %s\n", h.vm.dir);
-		fail();
-	}
 	mailbox = 0;
 	p = strstr(vm_debugcon(&h.vm), "mp-wakeup: mailbox 0x");
 	if (p)
 		sscanf(p, "mp-wakeup: mailbox 0x%lx", &mailbox);
+}
+
+static void config(struct vm_config *cfg, const char *machine,
+		   const char *smp, const char *initrd, const char *extra_arg,
+		   const char *more_append)
+{
+	static char append[256];
+
+	snprintf(append, sizeof(append),
+		 "console=ttyS0 panic=-1 iomem=relaxed lpj=9200000%s%s",
+		 more_append ? " " : "", more_append ?: "");
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->machine = machine;
+	cfg->smp = smp;
+	cfg->append = append;
+	cfg->initrd = initrd;
+	/* Thread names "CPU n/TCG", for vcpu_ticks(). */
+	cfg->extra[0] = "-name";
+	cfg->extra[1] = "mpw,debug-threads=on";
+	if (extra_arg) {
+		cfg->extra[2] = "-fw_cfg";
+		cfg->extra[3] = extra_arg;
+	}
+}
+
+static void boot_with(const char *name, const char *machine, const char *smp,
+		      const char *initrd, const char *extra_arg,
+		      const char *more_append)
+{
+	struct vm_config cfg;
+
+	config(&cfg, machine, smp, initrd, extra_arg, more_append);
+	if (hp_boot(&h, name, &cfg)) {
+		print_message("# boot failed; logs in %s\n", h.vm.dir);
+		fail();
+	}
+	note_mailbox();
+}
+
+static void boot(const char *name, const char *machine, const char *smp,
+		 const char *initrd, const char *extra_arg)
+{
+	boot_with(name, machine, smp, initrd, extra_arg, NULL);
+}
+
+/* Host CPU time (clock ticks) of QEMU's vCPU thread "CPU n/TCG". */
+static long vcpu_ticks(int n)
+{
+	char path[300], comm[64], stat[1024];
+	unsigned long ut, st;
+	struct dirent *d;
+	long ticks = -1;
+	const char *p;
+	DIR *dir;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)h.vm.pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while (ticks < 0 && (d = readdir(dir))) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
+			 (int)h.vm.pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		i = -1;
+		if (fgets(comm, sizeof(comm), f))
+			sscanf(comm, "CPU %d/", &i);
+		fclose(f);
+		if (i != n)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
+			 (int)h.vm.pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		/* utime and stime, after the ")" that ends the name. */
+		if (fgets(stat, sizeof(stat), f) && (p = strrchr(stat, ')')) &&
+		    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			   "%*u %lu %lu", &ut, &st) == 2)
+			ticks = (long)(ut + st);
+		fclose(f);
+	}
+	closedir(dir);
+	return ticks;
 }
 
 static void read_info(unsigned *w)
@@ -74,8 +149,9 @@ static void read_info(unsigned *w)
 	vm_send(&h.vm, "\n");
 	assert_int_equal(vm_wait_line(&h.vm, marker, line, sizeof(line), OP_MS),
 			 0);
-	assert_int_equal(sscanf(line, "%x %x %x %x %x %x", &w[0], &w[1], &w[2],
-				&w[3], &w[4], &w[5]), INFO_WORDS);
+	assert_int_equal(sscanf(line, "%x %x %x %x %x %x %x", &w[0], &w[1],
+				&w[2], &w[3], &w[4], &w[5], &w[6]),
+			 INFO_WORDS);
 	assert_int_equal(w[INFO_MAGIC], 0x4b524150);	/* "PARK" */
 }
 
@@ -128,6 +204,11 @@ static void test_boot_smp4_through_mailbox(void **state)
 	assert_int_equal(w[INFO_NR], 4);
 	assert_int_equal(w[INFO_WAKEUPS], 3);
 	assert_int_equal(w[INFO_PARKED], 0);
+	/* The APs got the BSP's MTRRs in the park module. */
+	if (strstr(h.vm.serial, MTRR_WARNING))
+		print_message("# guest: %s\n", strstr(h.vm.serial,
+						      MTRR_WARNING));
+	assert_null(strstr(h.vm.serial, MTRR_WARNING));
 	assert_no_handover_failures();
 }
 
@@ -230,6 +311,9 @@ static void test_bad_commands_are_ignored(void **state)
 				  "online; echo OFF-3", "\nOFF-3", OP_MS), 0);
 	read_info(before);
 	assert_int_equal(before[INFO_PARKED], 1);
+	/* Parked through the reset vector, with the OS's local APIC: it
+	 * halts on its timer tick all the same. */
+	assert_int_equal(before[INFO_SPINNING], 0);
 
 	mailbox_write(4, 3, 4);			/* CPU 3, parked */
 	mailbox_write(0, 7, 2);			/* unknown command */
@@ -294,6 +378,85 @@ static void test_no_mailbox_for_hotplug_without_smm(void **state)
 	assert_int_equal(hp_wait_online(&h, "0 1", OP_MS), 0);
 }
 
+/* Linux (maxcpus=1) leaves three APs in the park loop: they halt
+ * between looks at the mailbox, so their vCPU threads take next to no
+ * host CPU (a spinning one takes what the host gives it, tens of percent
+ * of a core here), and a WAKEUP still reaches them: Linux onlines one
+ * later, and takes it back and forth, without an "APIC: Stale IRR" or
+ * spurious interrupt from the park tick. The speed of the tick is
+ * bench-mpwakeup's business; this checks that parked CPUs halt. */
+static void test_parked_cpus_halt(void **state)
+{
+	long a[4], b[4], hz = sysconf(_SC_CLK_TCK);
+	unsigned w[INFO_WORDS];
+
+	(void)state;
+	boot_with("mpw-parked", NULL, "4", NULL, NULL, "maxcpus=1");
+	assert_non_null(strstr(vm_debugcon(&h.vm), "halting between looks"));
+	read_info(w);
+	assert_int_equal(w[INFO_PARKED], 3);
+	assert_int_equal(w[INFO_SPINNING], 0);
+	for (int i = 1; i < 4; i++)
+		a[i] = vcpu_ticks(i);
+	sleep(2);
+	for (int i = 1; i < 4; i++) {
+		b[i] = vcpu_ticks(i);
+		assert_true(a[i] >= 0 && b[i] >= 0);
+		print_message("# parked CPU %d: %.1f%% of a host core\n", i,
+			      100.0 * (b[i] - a[i]) / (2.0 * hz));
+		/* 20% of a core in 2 s: a spinning vCPU takes several
+		 * times that even on a loaded 2-core host. */
+		assert_true(b[i] - a[i] < hz * 2 / 5);
+	}
+	assert_int_equal(hp_guest(&h, "echo 1 > /sys/devices/system/cpu/cpu2/"
+				  "online; for i in 1 2 3 4 5; do echo 0 > "
+				  "/sys/devices/system/cpu/cpu2/online; echo 1 > "
+				  "/sys/devices/system/cpu/cpu2/online; done; "
+				  "echo ONLINE=$(cat /sys/devices/system/cpu/"
+				  "online)", "\nONLINE=0,2", OP_MS), 0);
+	read_info(w);
+	assert_int_equal(w[INFO_WAKEUPS], 6);
+	assert_int_equal(w[INFO_TESTS], 5);
+	assert_int_equal(w[INFO_PARKED], 2);
+	assert_null(strstr(h.vm.serial, "Stale IRR"));
+	assert_null(strstr(h.vm.serial, "purious"));
+	assert_no_handover_failures();
+}
+
+/* A CPU plugged while QEMU is paused before the firmware's first
+ * instruction: the firmware boots with it, but QEMU created it with its
+ * MTRRs reset. Linux must find the BSP's MTRRs in it when the mailbox
+ * wakes it ("mtrr: your CPUs had inconsistent fixed MTRR settings ...
+ * probably your BIOS does not setup all CPUs" otherwise). */
+static void test_mtrrs_of_a_cpu_plugged_before_boot(void **state)
+{
+	struct vm_config cfg;
+
+	(void)state;
+	config(&cfg, NULL, "1,maxcpus=4", NULL, NULL, NULL);
+	if (hp_start_paused(&h, "mpw-mtrr", &cfg)) {
+		print_message("# QEMU did not start; logs in %s\n", h.vm.dir);
+		fail();
+	}
+	assert_int_equal(hp_plug(&h, "cpu1"), 0);
+	if (hp_cont(&h)) {
+		print_message("# boot failed (%s); logs in %s\n", h.error,
+			      h.vm.dir);
+		fail();
+	}
+	note_mailbox();
+	assert_non_null(strstr(vm_debugcon(&h.vm), "1 of 1 APs parked"));
+	assert_non_null(strstr(h.vm.serial, LINUX_USES_MAILBOX));
+	assert_int_equal(hp_guest(&h, "echo ONLINE=$(cat "
+				  "/sys/devices/system/cpu/online)",
+				  "\nONLINE=0-1", OP_MS), 0);
+	if (strstr(h.vm.serial, MTRR_WARNING))
+		print_message("# guest: %.120s\n", strstr(h.vm.serial,
+							  MTRR_WARNING));
+	assert_null(strstr(h.vm.serial, MTRR_WARNING));
+	assert_no_handover_failures();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +468,8 @@ int main(void)
 		T(test_bad_commands_are_ignored),
 		T(test_off_switch),
 		T(test_no_mailbox_for_hotplug_without_smm),
+		T(test_parked_cpus_halt),
+		T(test_mtrrs_of_a_cpu_plugged_before_boot),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
