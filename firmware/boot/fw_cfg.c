@@ -107,6 +107,9 @@ void fw_cfg_setup(void)
 		      FW_CFG_PORT_SEL, sig);
 	outw(FW_CFG_PORT_SEL, FW_CFG_ID);
 	fw_cfg_io_read(&id, sizeof(id));
+	/* Decided by this device alone: host builds (tests/fuzz) run setup
+	 * once per input, each with another device. */
+	has_dma = false;
 	if (id & FW_CFG_ID_DMA) {
 		uint64_t dsig = ((uint64_t)inl(FW_CFG_PORT_DMA_HI) << 32) |
 				inl(FW_CFG_PORT_DMA_LO);
