@@ -82,6 +82,17 @@ int linux_parse(struct linux_image *img, const uint8_t *setup,
 	return 0;
 }
 
+int linux_check_cmdline(const struct linux_image *img, uint32_t size)
+{
+	if (size > CMDLINE_MAX || (size && size - 1 > img->hdr.cmdline_size)) {
+		dprintf(DBG_ERR, "linux: command line is %u bytes, the kernel "
+			"takes %u\n", size ? size - 1 : 0,
+			img->hdr.cmdline_size);
+		return -1;
+	}
+	return 0;
+}
+
 /* Lowest address >= want, aligned, where need bytes of RAM start. */
 static uint64_t find_kernel_slot(const struct e820_map *m, uint64_t want,
 				 uint64_t align, uint64_t need)

@@ -22,6 +22,10 @@ struct linux_image {
  * Returns 0, or -1 after a DBG_ERR line naming what is wrong. */
 int linux_parse(struct linux_image *img, const uint8_t *setup,
 		uint32_t setup_size, uint32_t kernel_size);
+/* Checks the command line QEMU passes, size bytes with its NUL (0: none),
+ * against the kernel's cmdline_size and the room at CMDLINE_ADDR.
+ * Returns 0, or -1 after a DBG_ERR line. */
+int linux_check_cmdline(const struct linux_image *img, uint32_t size);
 /* Picks load addresses for the kernel and the initrd from RAM in the
  * map. Returns 0, or -1 after a DBG_ERR line. */
 int linux_place(struct linux_image *img, const struct e820_map *m);

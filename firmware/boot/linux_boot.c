@@ -15,9 +15,8 @@ static void load_cmdline(const struct linux_image *img)
 	uint32_t size = fw_cfg_read_u32(FW_CFG_CMDLINE_SIZE);
 	char *cmdline = phys_ptr(CMDLINE_ADDR);
 
-	if (size > CMDLINE_MAX || (size && size - 1 > img->hdr.cmdline_size))
-		panic("linux: command line is %u bytes, the kernel takes "
-		      "%u\n", size ? size - 1 : 0, img->hdr.cmdline_size);
+	if (linux_check_cmdline(img, size))
+		panic("linux: cannot pass the command line\n");
 	if (size)
 		fw_cfg_read(FW_CFG_CMDLINE_DATA, 0, cmdline, size);
 	cmdline[size ? size - 1 : 0] = '\0';

@@ -114,6 +114,22 @@ static void test_setup_too_short(void **state)
 	assert_log("too short");
 }
 
+static void test_cmdline_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(), 0);
+	/* QEMU counts the NUL; cmdline_size does not. */
+	assert_int_equal(linux_check_cmdline(&img, 0), 0);
+	assert_int_equal(linux_check_cmdline(&img, 2048), 0);
+	assert_int_equal(linux_check_cmdline(&img, 2049), -1);
+	assert_log("linux: command line is 2048 bytes, the kernel takes 2047");
+	/* The room at CMDLINE_ADDR bounds a kernel that takes more. */
+	hdr()->cmdline_size = 0xffffffff;
+	assert_int_equal(parse(), 0);
+	assert_int_equal(linux_check_cmdline(&img, CMDLINE_MAX), 0);
+	assert_int_equal(linux_check_cmdline(&img, CMDLINE_MAX + 1), -1);
+}
+
 static void test_place_at_pref_address(void **state)
 {
 	(void)state;
@@ -254,6 +270,7 @@ int main(void)
 		T(test_setup_size_mismatch),
 		T(test_truncated_kernel),
 		T(test_setup_too_short),
+		T(test_cmdline_limits),
 		T(test_place_at_pref_address),
 		T(test_place_respects_initrd_limit),
 		T(test_place_moves_kernel_past_reserved),
