@@ -32,7 +32,7 @@ void acpi_setup(void)
 		"bytes), MADT rev %u -> 5, %u of %u CPUs online capable%s\n",
 		(unsigned long long)acpi_rsdp, fx.fadt_rev_old,
 		fx.fadt_minor_old, fx.fadt_len_old,
-		acpi_find_table(acpi_rsdp, ACPI_SIG_FADT)->length,
+		acpi_find_table(acpi_rsdp, mem_high(), ACPI_SIG_FADT)->length,
 		fx.madt_rev_old, fx.online_capable, fx.cpus,
 		mailbox ? ", MP wakeup v1" : "");
 }

@@ -8,23 +8,45 @@ static struct acpi_rsdp *rsdp_ptr(uint64_t rsdp)
 	return phys_ptr(rsdp);
 }
 
+/* A table the loader put in the zone: its header and its whole length
+ * inside what the zone handed out. QEMU's pointers are followed only
+ * there; anything else is refused, never read or rewritten. */
+static struct acpi_header *table_at(const struct zone *z, uint64_t addr)
+{
+	struct acpi_header *t;
+	uint64_t lo, hi;
+
+	zone_used(z, &lo, &hi);
+	if (addr < lo || addr > hi || hi - addr < sizeof(*t))
+		return 0;
+	t = phys_ptr(addr);
+	if (t->length < sizeof(*t) || t->length > hi - addr)
+		return 0;
+	return t;
+}
+
 /* The root tables: RSDT (4-byte entries) and, for revision 2 RSDPs, the
  * XSDT (8-byte entries). Either may be absent. */
-static struct acpi_header *root_table(uint64_t rsdp, int xsdt)
+static struct acpi_header *root_table(uint64_t rsdp, const struct zone *z,
+				      int xsdt)
 {
 	struct acpi_rsdp *r = rsdp_ptr(rsdp);
+	uint64_t addr = xsdt ? (r->revision >= 2 ? r->xsdt_address : 0) :
+			       r->rsdt_address;
+	struct acpi_header *t;
 
-	if (xsdt)
-		return r->revision >= 2 && r->xsdt_address ?
-			       phys_ptr(r->xsdt_address) :
-			       0;
-	return r->rsdt_address ? phys_ptr(r->rsdt_address) : 0;
+	if (!addr)
+		return 0;
+	t = table_at(z, addr);
+	if (!t)
+		dprintf(DBG_ERR, "acpi: %s at 0x%llx is not inside the ACPI "
+			"tables; ignored\n", xsdt ? "XSDT" : "RSDT",
+			(unsigned long long)addr);
+	return t;
 }
 
 static uint32_t root_entries(const struct acpi_header *root, unsigned esize)
 {
-	if (root->length < sizeof(*root))
-		return 0;
 	return (root->length - sizeof(*root)) / esize;
 }
 
@@ -34,19 +56,27 @@ static uint64_t root_entry(const struct acpi_header *root, unsigned esize,
 	return le_read((const uint8_t *)(root + 1) + i * esize, esize);
 }
 
-struct acpi_header *acpi_find_table(uint64_t rsdp, const char *sig)
+struct acpi_header *acpi_find_table(uint64_t rsdp, const struct zone *z,
+				    const char *sig)
 {
 	for (int x = 1; x >= 0; x--) {
-		struct acpi_header *root = root_table(rsdp, x);
+		struct acpi_header *root = root_table(rsdp, z, x);
 		unsigned esize = x ? 8 : 4;
 
 		if (!root)
 			continue;
 		for (uint32_t i = 0; i < root_entries(root, esize); i++) {
-			struct acpi_header *t =
-				phys_ptr(root_entry(root, esize, i));
+			uint64_t addr = root_entry(root, esize, i);
+			struct acpi_header *t = table_at(z, addr);
 
-			if (t && !memcmp(t->signature, sig, 4))
+			if (!t) {
+				dprintf(DBG_ERR, "acpi: %s entry %u (0x%llx) is "
+					"not inside the ACPI tables; ignored\n",
+					x ? "XSDT" : "RSDT", i,
+					(unsigned long long)addr);
+				continue;
+			}
+			if (!memcmp(t->signature, sig, 4))
 				return t;
 		}
 	}
@@ -72,7 +102,7 @@ struct acpi_header *acpi_table_resize(uint64_t rsdp, struct acpi_header *old,
 	memcpy(t, old, MIN(old->length, new_len));
 	t->length = new_len;
 	for (int x = 0; x <= 1; x++) {
-		struct acpi_header *root = root_table(rsdp, x);
+		struct acpi_header *root = root_table(rsdp, z, x);
 		unsigned esize = x ? 8 : 4;
 
 		if (!root)
@@ -89,7 +119,8 @@ struct acpi_header *acpi_table_resize(uint64_t rsdp, struct acpi_header *old,
 static int fixup_fadt(uint64_t rsdp, struct zone *z,
 		      struct acpi_hotplug_fixup *out)
 {
-	struct acpi_fadt *fadt = (void *)acpi_find_table(rsdp, ACPI_SIG_FADT);
+	struct acpi_fadt *fadt = (void *)acpi_find_table(rsdp, z,
+							 ACPI_SIG_FADT);
 
 	if (!fadt) {
 		dprintf(DBG_ERR, "acpi: no FADT\n");
@@ -124,9 +155,11 @@ static int fixup_fadt(uint64_t rsdp, struct zone *z,
 	return 0;
 }
 
-static int fixup_madt(uint64_t rsdp, struct acpi_hotplug_fixup *out)
+static int fixup_madt(uint64_t rsdp, const struct zone *z,
+		      struct acpi_hotplug_fixup *out)
 {
-	struct acpi_madt *madt = (void *)acpi_find_table(rsdp, ACPI_SIG_MADT);
+	struct acpi_madt *madt = (void *)acpi_find_table(rsdp, z,
+							 ACPI_SIG_MADT);
 	uint8_t *p, *end;
 
 	if (!madt || madt->header.length < sizeof(*madt)) {
@@ -176,7 +209,7 @@ int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 		       struct acpi_hotplug_fixup *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (fixup_fadt(rsdp, z, out) || fixup_madt(rsdp, out))
+	if (fixup_fadt(rsdp, z, out) || fixup_madt(rsdp, z, out))
 		return -1;
 	return 0;
 }
@@ -184,7 +217,7 @@ int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 int acpi_madt_add_mp_wakeup(uint64_t rsdp, struct zone *z, uint64_t mailbox,
 			    uint64_t reset_vector)
 {
-	struct acpi_header *madt = acpi_find_table(rsdp, ACPI_SIG_MADT);
+	struct acpi_header *madt = acpi_find_table(rsdp, z, ACPI_SIG_MADT);
 	struct acpi_madt_mp_wakeup w = {
 		.type = ACPI_MADT_MP_WAKEUP,
 		.length = sizeof(w),

@@ -9,8 +9,12 @@
 #include "zone.h"
 
 /* First table with this signature reachable from the RSDP (XSDT when
- * present, RSDT otherwise), or 0. */
-struct acpi_header *acpi_find_table(uint64_t rsdp, const char *sig);
+ * present, RSDT otherwise), or 0. Only tables that lie wholly inside
+ * what zone z handed out (QEMU's loader put them there) are seen: a
+ * root table or an entry that points elsewhere is ignored with a DBG_ERR
+ * line. Every function below follows QEMU's pointers the same way. */
+struct acpi_header *acpi_find_table(uint64_t rsdp, const struct zone *z,
+				    const char *sig);
 
 /* Copies table old into a new allocation of new_len bytes (zero-filled
  * past the old length), points every RSDT and XSDT entry at the copy and

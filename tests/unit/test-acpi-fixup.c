@@ -44,7 +44,7 @@ static void test_fadt_grows_to_6_3(void **state)
 	(void)state;
 	memcpy(before, phys_ptr(tables + FIX_FADT), 244);
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	fadt = (void *)acpi_find_table(rsdp, ACPI_SIG_FADT);
+	fadt = (void *)acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT);
 	assert_non_null(fadt);
 	/* A new 276-byte copy, linked from the RSDT with fixed sums. */
 	assert_int_not_equal((uintptr_t)fadt, tables + FIX_FADT);
@@ -72,7 +72,7 @@ static void test_madt_marks_absent_cpus_online_capable(void **state)
 
 	(void)state;
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	assert_ptr_equal(acpi_find_table(rsdp, ACPI_SIG_MADT), madt);
+	assert_ptr_equal(acpi_find_table(rsdp, &fx.high, ACPI_SIG_MADT), madt);
 	assert_int_equal(madt->header.revision, 5);
 	assert_int_equal(byte_sum(madt, FIX_MADT_LEN), 0);
 	/* IOAPIC untouched; CPU 0 stays Enabled only (Online Capable is
@@ -96,9 +96,9 @@ static void test_fixup_is_idempotent(void **state)
 
 	(void)state;
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	fadt = acpi_find_table(rsdp, ACPI_SIG_FADT);
+	fadt = acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT);
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	assert_ptr_equal(acpi_find_table(rsdp, ACPI_SIG_FADT), fadt);
+	assert_ptr_equal(acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT), fadt);
 	assert_int_equal(out.online_capable, 0);
 	assert_int_equal(out.fadt_rev_old, 6);
 }
@@ -125,7 +125,7 @@ static void test_xsdt_is_updated_too(void **state)
 	r->checksum = -byte_sum(r, 20);
 
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	fadt = acpi_find_table(rsdp, ACPI_SIG_FADT);
+	fadt = acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT);
 	assert_int_equal(le_read(x + 36, 8), (uintptr_t)fadt);
 	assert_int_equal(rsdt_entry(0), (uintptr_t)fadt);
 	assert_int_equal(byte_sum(xsdt, xsdt->length), 0);
@@ -142,7 +142,7 @@ static void test_fadt_already_6_3_stays(void **state)
 	((struct acpi_fadt *)fadt)->minor_revision = 5;
 	acpi_table_checksum(fadt);
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
-	assert_ptr_equal(acpi_find_table(rsdp, ACPI_SIG_FADT), fadt);
+	assert_ptr_equal(acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT), fadt);
 	assert_int_equal(((struct acpi_fadt *)fadt)->minor_revision, 5);
 }
 
@@ -154,6 +154,47 @@ static void test_missing_fadt(void **state)
 	memcpy(phys_ptr(tables + FIX_FADT), "XXXX", 4);
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), -1);
 	assert_log("acpi: no FADT");
+}
+
+/* QEMU's pointers are followed only into what the loader allocated: an
+ * entry elsewhere (unmapped here, firmware or OS memory on a VM) is
+ * never read. Found by tests/fuzz/fuzz-table-loader.c. */
+static void test_entry_outside_tables(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	uint32_t outside = (uint32_t)(fx.high.lo - 0x10000);
+
+	(void)state;
+	memcpy((uint8_t *)phys_ptr(tables + FIX_RSDT) + 36, &outside, 4);
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), -1);
+	assert_log("acpi: RSDT entry 0 (0x");
+	assert_log("is not inside the ACPI tables; ignored");
+	assert_log("acpi: no FADT");
+}
+
+static void test_table_longer_than_tables(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	struct acpi_header *madt = phys_ptr(tables + FIX_MADT);
+
+	(void)state;
+	madt->length = 1 << 20;
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), -1);
+	assert_log("acpi: RSDT entry 1");
+	assert_log("acpi: no MADT");
+	assert_int_equal(madt->length, 1 << 20);
+}
+
+static void test_rsdt_outside_tables(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	struct acpi_rsdp *r = phys_ptr(rsdp);
+
+	(void)state;
+	r->rsdt_address = 0x1000;
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), -1);
+	assert_log("acpi: RSDT at 0x1000 is not inside the ACPI tables");
+	assert_null(acpi_find_table(rsdp, &fx.high, ACPI_SIG_MADT));
 }
 
 static void test_madt_entry_overrun(void **state)
@@ -187,7 +228,7 @@ static void test_mp_wakeup_appended(void **state)
 	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
 	assert_int_equal(acpi_madt_add_mp_wakeup(rsdp, &fx.high, 0x1eff6000,
 						 0x1eff7020), 0);
-	madt = (void *)acpi_find_table(rsdp, ACPI_SIG_MADT);
+	madt = (void *)acpi_find_table(rsdp, &fx.high, ACPI_SIG_MADT);
 	/* A new, longer copy linked from the RSDT; the old entries kept. */
 	assert_int_not_equal((uintptr_t)madt, tables + FIX_MADT);
 	assert_int_equal(rsdt_entry(1), (uintptr_t)madt);
@@ -216,6 +257,9 @@ int main(void)
 		T(test_xsdt_is_updated_too),
 		T(test_fadt_already_6_3_stays),
 		T(test_missing_fadt),
+		T(test_entry_outside_tables),
+		T(test_table_longer_than_tables),
+		T(test_rsdt_outside_tables),
 		T(test_madt_entry_overrun),
 		T(test_no_room_for_fadt),
 		T(test_mp_wakeup_appended),
