@@ -68,7 +68,7 @@ static int parse_line(struct guest_console *c, const char *line)
 			p++;
 			continue;
 		}
-		if (cpu >= 0 && cpu <= VM_MAX_CPUS) {
+		if (cpu >= 0 && cpu <= VM_MAX_CPUS && !online[cpu]) {
 			online[cpu] = 1;
 			n++;
 		}
