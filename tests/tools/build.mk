@@ -8,8 +8,16 @@ $(TEST_TOOLS)/test-qmp: tests/tools/test-qmp.c $(BUILD)/tools/qmp.o \
 	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
 		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@
 
-check-tools-unit: $(TEST_TOOLS)/test-qmp
+# The console parser and what guest.c links of the tool.
+$(TEST_TOOLS)/test-guest: tests/tools/test-guest.c $(BUILD)/tools/guest.o \
+		$(BUILD)/tools/vm.o $(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
+		$(CMOCKA_LIBS) $(JANSSON_LIBS) -o $@
+
+check-tools-unit: $(TEST_TOOLS)/test-qmp $(TEST_TOOLS)/test-guest
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-qmp
+	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-guest
 
 CHECKS += check-tools-unit
 
