@@ -6,6 +6,7 @@
 #   make check    builds and runs every test (unit, model, boot);
 #                 installs what is missing
 #   make bench    benchmarks against SeaBIOS and OVMF
+#   make fuzz     every fuzz target for FUZZ_S seconds (tests/fuzz/)
 BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=

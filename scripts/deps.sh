@@ -7,8 +7,11 @@ set -eu
 # QEMU 10.0 from backports: QEMU 7.2 aborts with heap corruption on the
 # second hot-add of a CPU under TCG.
 QEMU_MIN=10.0
+# clang-14 and libclang-rt-14-dev: libFuzzer and the sanitizers for
+# tests/fuzz/.
 packages="gcc make libc6-dev binutils libcmocka-dev libjansson-dev pkg-config
-busybox-static cpio gzip ovmf gnuplot-nox kexec-tools jq"
+busybox-static cpio gzip ovmf gnuplot-nox kexec-tools jq clang-14
+libclang-rt-14-dev"
 backports="qemu-system-x86 qemu-utils seabios"
 # libvirt 11.3 for tests/libvirt: the daemons, the QEMU driver and virsh,
 # without recommends (no systemd units are started: the test runs its own
