@@ -19,8 +19,11 @@ FUZZ_FW_CFLAGS := $(FUZZ_CFLAGS) -DHOTCPU_HOST -Ifirmware/boot \
 	-Ifirmware/shared -Itests/unit
 FUZZ_FW_IO_CFLAGS := $(FUZZ_CFLAGS) -DHOTCPU_HOST -Itests/fuzz/host \
 	-Ifirmware/boot -Ifirmware/shared
+# JANSSON_* come from tools/build.mk, read later: expand at use.
+FUZZ_TOOL_CFLAGS = $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu
 
-FUZZ_TARGETS := fw-cfg table-loader linux e820 cpuhp-plan mbox
+FUZZ_TARGETS := fw-cfg table-loader linux e820 cpuhp-plan mbox qmp \
+	guest-console opts
 FUZZ_BINS := $(addprefix $(FZ)/fuzz-,$(FUZZ_TARGETS))
 
 # What each target links besides its own fuzz-TARGET.c.
@@ -37,6 +40,18 @@ FUZZ_OBJS_e820 := $(FUZZ_FW_BASE) $(FUZZ_FAKE_FW_CFG) \
 FUZZ_OBJS_cpuhp-plan := $(FUZZ_FW_BASE) $(FZ)/obj/unit/fake_cpuhp.o \
 	$(addprefix $(FZ)/obj/fw/shared/,cpuhp.o cpuhp_plan.o)
 FUZZ_OBJS_mbox := $(FUZZ_FW_BASE) $(FZ)/obj/fw/shared/mbox.o
+# The tool: every file but main.c; fuzz-opts takes main.c renamed, and
+# fuzz-qmp a qmp.c whose read(), poll() and send() reach the harness.
+FUZZ_TOOL := $(patsubst tools/hotcpu/%.c,$(FZ)/obj/tools/%.o,\
+	$(filter-out %/main.c,$(wildcard tools/hotcpu/*.c)))
+FUZZ_OBJS_qmp := $(filter-out %/qmp.o,$(FUZZ_TOOL)) $(FZ)/obj/tools/qmp-io.o
+FUZZ_OBJS_guest-console := $(FUZZ_TOOL)
+FUZZ_OBJS_opts := $(FUZZ_TOOL) $(FZ)/obj/tools/main.o
+FUZZ_LIBS_qmp = $(JANSSON_LIBS)
+FUZZ_LIBS_guest-console = $(JANSSON_LIBS)
+# The commands stop where they would touch a VM (tests/fuzz/fuzz-opts.c).
+FUZZ_LIBS_opts = $(JANSSON_LIBS) \
+	-Wl,--wrap=session__open,--wrap=vm__open,--wrap=vm__create
 
 $(FZ)/obj/fw/%.o: firmware/%.c
 	@mkdir -p $(@D)
@@ -47,9 +62,22 @@ $(FZ)/obj/fw-io/%.o: firmware/%.c
 $(FZ)/obj/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FW_CFLAGS) -MMD -MP -c $< -o $@
+$(FZ)/obj/tools/%.o: tools/hotcpu/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_TOOL_CFLAGS) -MMD -MP -c $< -o $@
+$(FZ)/obj/tools/main.o: tools/hotcpu/main.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_TOOL_CFLAGS) -Dmain=hotcpu_main -MMD -MP -c $< -o $@
+$(FZ)/obj/tools/qmp-io.o: $(FZ)/obj/tools/qmp.o
+	objcopy --redefine-sym read=fuzz_read --redefine-sym poll=fuzz_poll \
+		--redefine-sym send=fuzz_send $< $@
 $(FZ)/obj/%.o: tests/fuzz/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FW_CFLAGS) -MMD -MP -c $< -o $@
+$(FZ)/obj/fuzz-qmp.o $(FZ)/obj/fuzz-guest-console.o $(FZ)/obj/fuzz-opts.o: \
+		$(FZ)/obj/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_TOOL_CFLAGS) -MMD -MP -c $< -o $@
 
 define fuzz_target
 $(FZ)/fuzz-$(1): $(FZ)/obj/fuzz-$(1).o $(FZ)/obj/fuzz_check.o $(FUZZ_OBJS_$(1))
