@@ -201,6 +201,22 @@ void mp_wakeup_setup(bool smm_hotplug)
 			"APs wait for INIT-SIPI-SIPI\n");
 		return;
 	}
+	/* Without SMM CPU hotplug this may be a machine whose AML drives the
+	 * register block's legacy interface (pc-q35-2.6 and older): probing
+	 * would switch the block to the modern one under the OS, and no
+	 * hot-added CPU would ever show. Count from fw_cfg before touching
+	 * it: boot CPUs and the APIC ID limit. */
+	if (!smm_hotplug) {
+		uint32_t boot = fw_cfg_read_u32(FW_CFG_NB_CPUS) & 0xffff;
+		uint32_t ids = fw_cfg_read_u32(FW_CFG_MAX_CPUS) & 0xffff;
+
+		if (boot < ids) {
+			dprintf(DBG_INFO, "mp-wakeup: off: %u of %u CPUs can be "
+				"hot-added without SMM, and only INIT-SIPI-SIPI "
+				"starts those\n", ids - boot, ids);
+			return;
+		}
+	}
 	cpuhp_init(&c, &io, CPUHP_BASE_Q35);
 	if (cpuhp_probe(&c, SMM_MAX_CPUS)) {
 		dprintf(DBG_ERR, "mp-wakeup: off: the CPU hotplug register "
