@@ -22,4 +22,17 @@ check-boot: $(BOOT_TESTS) $(BUILD)/hotcpu.fd $(GUEST_KERNEL) $(GUEST_INITRD) \
 CHECKS += check-boot
 .PHONY: check-boot
 
--include $(BOOT_HARNESS:.o=.d) $(BOOT_TESTS:=.d)
+# Hostile configurations: boots that hot-add over QMP, so they link the
+# hotplug tests' helpers (tests/hotplug/hp.c) and the QMP client.
+BOOT_HP_OBJS := $(addprefix $(BUILD)/hotplug/,hp.o vm.o qmp.o util.o)
+$(BUILD)/boot/test-hostile.o: BOOT_CFLAGS += -Itests/hotplug -Itools/hotcpu
+$(BUILD)/boot/test-hostile: $(BUILD)/boot/test-hostile.o $(BOOT_HP_OBJS)
+	$(CC) $(BOOT_CFLAGS) $^ $(CMOCKA_LIBS) -ljansson -o $@
+ALL += $(BUILD)/boot/test-hostile
+check-hostile: $(BUILD)/boot/test-hostile $(BUILD)/hotcpu.fd \
+		$(GUEST_KERNEL) $(GUEST_INITRD)
+	$(BUILD)/boot/test-hostile
+CHECKS += check-hostile
+.PHONY: check-hostile
+
+-include $(BOOT_HARNESS:.o=.d) $(BOOT_TESTS:=.d) $(BUILD)/boot/test-hostile.d
