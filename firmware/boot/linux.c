@@ -100,9 +100,11 @@ static uint64_t find_kernel_slot(const struct e820_map *m, uint64_t want,
 	for (uint32_t i = 0; i < m->n; i++) {
 		const struct e820_entry *e = &m->e[i];
 		uint64_t a = ALIGN_UP(MAX(e->addr, want), align);
+		uint64_t end = e->addr + e->size;
 
-		if (e->type == E820_RAM && a >= e->addr &&
-		    a + need <= e->addr + e->size)
+		/* a + need may wrap near 2^64: compare what is left. */
+		if (e->type == E820_RAM && a >= e->addr && a <= end &&
+		    need <= end - a)
 			return a;
 	}
 	return 0;

@@ -183,6 +183,21 @@ static void test_place_no_room(void **state)
 	assert_log("no RAM for the kernel");
 }
 
+/* RAM that ends just under 2^64 (a broken etc/e820): the kernel's end
+ * must not wrap to a low address that passes for inside it. Found by
+ * tests/fuzz/fuzz-linux.c: "kernel at 0xfffffffff4000000+0xffffffff is
+ * not all RAM". */
+static void test_place_no_wrap_at_top(void **state)
+{
+	(void)state;
+	e820_set(&m, 64 * MiB, 448 * MiB, E820_REMOVE);
+	e820_set(&m, -64 * MiB, 64 * MiB - 1, E820_RAM);
+	hdr()->init_size = 80 * MiB;
+	assert_int_equal(parse(), 0);
+	assert_int_equal(linux_place(&img, &m), -1);
+	assert_log("no RAM for the kernel");
+}
+
 static void test_place_initrd_no_room(void **state)
 {
 	(void)state;
@@ -276,6 +291,7 @@ int main(void)
 		T(test_place_moves_kernel_past_reserved),
 		T(test_place_non_relocatable_at_1m),
 		T(test_place_no_room),
+		T(test_place_no_wrap_at_top),
 		T(test_place_initrd_no_room),
 		T(test_boot_params),
 		T(test_boot_params_drop_bogus_setup_data),
