@@ -33,7 +33,7 @@ static unsigned int width(int max_id)
 {
 	unsigned int w = 0;
 
-	while (max_id > 0 && (1 << w) <= max_id)
+	while (max_id > 0 && w < 31 && (1u << w) <= (unsigned int)max_id)
 		w++;
 	return w;
 }
@@ -63,7 +63,8 @@ static void compute_apic_ids(struct cpu_list *l)
 
 		s->apic_id = 0;
 		shift = 0;
-		for (int k = 0; k < 5; k++) {
+		/* Ids from QEMU's reply: levels past 32 bits are dropped. */
+		for (int k = 0; k < 5 && shift < 32; k++) {
 			s->apic_id |= (unsigned int)(id[k] > 0 ? id[k] : 0)
 				      << shift;
 			shift += w[k];
