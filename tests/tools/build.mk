@@ -15,9 +15,18 @@ $(TEST_TOOLS)/test-guest: tests/tools/test-guest.c $(BUILD)/tools/guest.o \
 	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
 		$(CMOCKA_LIBS) $(JANSSON_LIBS) -o $@
 
-check-tools-unit: $(TEST_TOOLS)/test-qmp $(TEST_TOOLS)/test-guest
+# The CPU list cpus__query() builds from QEMU's replies.
+$(TEST_TOOLS)/test-cpus: tests/tools/test-cpus.c $(BUILD)/tools/cpus.o \
+		$(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
+		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@
+
+check-tools-unit: $(TEST_TOOLS)/test-qmp $(TEST_TOOLS)/test-guest \
+		$(TEST_TOOLS)/test-cpus
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-qmp
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-guest
+	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-cpus
 
 CHECKS += check-tools-unit
 
