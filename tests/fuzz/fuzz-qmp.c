@@ -3,12 +3,16 @@
  * anywhere, ending early), with tools/hotcpu/cpus.c on top. The client's
  * read(), poll() and send() reach this file (objcopy in build.mk): the
  * stream arrives in chunks the input chooses, then closes or goes quiet.
+ * Like QEMU, the server sends a line that carries an "id" (a reply)
+ * only after the client sent that many commands; greetings, events and
+ * replies without an id may come at any time.
  * Checks: a command succeeds only with a reply that carries its id and
  * its result; an error reply is one with its id; events come out as
  * objects with an "event" member, in order; the CPU list cpus__query()
  * builds from the replies is consistent; nothing leaks.
  *
  * Input: flags (u8), chunk length (u16, 0: all at once), the stream. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,11 +38,31 @@ static struct {
 	size_t len, pos, step;
 	char sent[65536];
 	size_t sent_len;
+	unsigned commands;	/* lines the client sent */
 } srv;
+
+/* How far the client may read: up to the first reply line (one with
+ * "id") beyond the replies its commands have asked for. */
+static size_t readable(void)
+{
+	size_t at = 0;
+	unsigned replies = 0;
+
+	while (at < srv.len) {
+		const uint8_t *nl = memchr(srv.p + at, '\n', srv.len - at);
+		size_t end = nl ? (size_t)(nl - srv.p) + 1 : srv.len;
+
+		if (memmem(srv.p + at, end - at, "\"id\"", 4) &&
+		    ++replies > srv.commands)
+			return at;
+		at = end;
+	}
+	return srv.len;
+}
 
 ssize_t fuzz_read(int fd, void *buf, size_t n)
 {
-	size_t k = srv.len - srv.pos;
+	size_t k = readable() - srv.pos;
 
 	(void)fd;
 	if (srv.step && k > srv.step)
@@ -55,8 +79,10 @@ int fuzz_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	(void)timeout_ms;
 	fuzz_check(n == 1, "poll of %zu fds", (size_t)n);
 	fds->revents = fds->events & POLLOUT;
+	/* Data, or the end of a stream that closes; else a timeout. */
 	if (fds->events & POLLIN &&
-	    (srv.pos < srv.len || !(srv.flags & F_QUIET_END)))
+	    (srv.pos < readable() ||
+	     (srv.pos == srv.len && !(srv.flags & F_QUIET_END))))
 		fds->revents |= POLLIN;
 	return fds->revents ? 1 : 0;
 }
@@ -71,6 +97,7 @@ ssize_t fuzz_send(int fd, const void *buf, size_t n, int flags)
 	}
 	memcpy(srv.sent + srv.sent_len, buf, n);
 	srv.sent_len += n;
+	srv.commands += memchr(buf, '\n', n) != NULL;
 	return (ssize_t)n;
 }
 
