@@ -19,7 +19,7 @@ count() { ls "$@" 2>/dev/null | sort -u | wc -l; }
 
 for t in "$@"; do
 	bin=$fz/fuzz-$t seeds=tests/fuzz/corpus/$t new=$fz/corpus/$t
-	crashes=$fz/crashes/$t log=$fz/log-$t.txt
+	crashes=$fz/crashes/$t log=$fz/$mode-$t.txt
 	dict=
 	[ -f "tests/fuzz/$t.dict" ] && dict=-dict=tests/fuzz/$t.dict
 	mkdir -p "$new" "$crashes" "$seeds"
