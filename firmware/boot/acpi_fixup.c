@@ -205,11 +205,40 @@ static int fixup_madt(uint64_t rsdp, const struct zone *z,
 	return 0;
 }
 
+/* The fix-up rewrites the roots, the FADT and the MADT in place: if two
+ * of them overlapped, fixing one's checksum would break the other's.
+ * QEMU never builds such a set; refuse it before changing anything. */
+static int tables_disjoint(uint64_t rsdp, const struct zone *z)
+{
+	static const char *const names[] = { "RSDT", "XSDT", "FADT", "MADT" };
+	const struct acpi_header *t[] = {
+		root_table(rsdp, z, 0), root_table(rsdp, z, 1),
+		acpi_find_table(rsdp, z, ACPI_SIG_FADT),
+		acpi_find_table(rsdp, z, ACPI_SIG_MADT),
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(t); i++)
+		for (unsigned j = i + 1; j < ARRAY_SIZE(t); j++) {
+			uintptr_t a = (uintptr_t)t[i], b = (uintptr_t)t[j];
+
+			if (!t[i] || !t[j] || a >= b + t[j]->length ||
+			    b >= a + t[i]->length)
+				continue;
+			dprintf(DBG_ERR, "acpi: %s at 0x%llx (%u bytes) "
+				"overlaps the %s at 0x%llx (%u bytes)\n",
+				names[i], (unsigned long long)a, t[i]->length,
+				names[j], (unsigned long long)b, t[j]->length);
+			return 0;
+		}
+	return 1;
+}
+
 int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 		       struct acpi_hotplug_fixup *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (fixup_fadt(rsdp, z, out) || fixup_madt(rsdp, z, out))
+	if (!tables_disjoint(rsdp, z) || fixup_fadt(rsdp, z, out) ||
+	    fixup_madt(rsdp, z, out))
 		return -1;
 	return 0;
 }

@@ -36,7 +36,8 @@ struct acpi_hotplug_fixup {
  * 6.3 FADT (grown to 276 bytes when shorter), MADT revision 5, and the
  * Online Capable flag on every CPU entry that is not Enabled. Every
  * other field stays as QEMU wrote it. Returns 0, or -1 after a DBG_ERR
- * line if a table is missing or malformed. */
+ * line if a table is missing or malformed, or if the RSDT, XSDT, FADT
+ * and MADT overlap (then nothing was changed). */
 int acpi_fixup_hotplug(uint64_t rsdp, struct zone *z,
 		       struct acpi_hotplug_fixup *out);
 

@@ -197,6 +197,26 @@ static void test_rsdt_outside_tables(void **state)
 	assert_null(acpi_find_table(rsdp, &fx.high, ACPI_SIG_MADT));
 }
 
+/* A FADT whose length reaches into the MADT: fixing the MADT would
+ * break the FADT's checksum, so nothing is changed. Found by
+ * tests/fuzz/fuzz-table-loader.c: "FADT: checksum is wrong after the
+ * fix-up". */
+static void test_overlapping_tables(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	struct acpi_header *fadt = phys_ptr(tables + FIX_FADT);
+	uint8_t before[FIX_TABLES_LEN];
+
+	(void)state;
+	fadt->length = 300;
+	acpi_table_checksum(fadt);
+	memcpy(before, phys_ptr(tables), sizeof(before));
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), -1);
+	assert_log("acpi: FADT at 0x");
+	assert_log("(300 bytes) overlaps the MADT at 0x");
+	assert_memory_equal(phys_ptr(tables), before, sizeof(before));
+}
+
 static void test_madt_entry_overrun(void **state)
 {
 	struct acpi_hotplug_fixup out;
@@ -260,6 +280,7 @@ int main(void)
 		T(test_entry_outside_tables),
 		T(test_table_longer_than_tables),
 		T(test_rsdt_outside_tables),
+		T(test_overlapping_tables),
 		T(test_madt_entry_overrun),
 		T(test_no_room_for_fadt),
 		T(test_mp_wakeup_appended),
