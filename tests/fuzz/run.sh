@@ -15,7 +15,8 @@ failed=0
 
 stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
 cov() { grep -o "$1: [0-9]*" "$log" | tail -n 1 | cut -d' ' -f2; }
-count() { ls "$@" 2>/dev/null | sort -u | wc -l; }
+# Distinct file names in the directories (libFuzzer names inputs by hash).
+count() { for d; do ls "$d" 2>/dev/null; done | sort -u | wc -l; }
 
 for t in "$@"; do
 	bin=$fz/fuzz-$t seeds=tests/fuzz/corpus/$t new=$fz/corpus/$t
