@@ -103,6 +103,19 @@ static const char *guest_line(const char *marker, const char *cmd)
 	return buf;
 }
 
+/* The guest's first online set is exactly the boot CPUs. */
+static void assert_online(const char *set)
+{
+	char buf[256], want[256];
+
+	snprintf(want, sizeof(want), "[%s] ", set);
+	assert_non_null(vm_line_after(&h.vm, "GUEST-CPUS-ONLINE ", buf,
+				      sizeof(buf)));
+	if (strncmp(buf, want, strlen(want)))
+		print_message("# online %s, expected %s\n", buf, want);
+	assert_int_equal(strncmp(buf, want, strlen(want)), 0);
+}
+
 /* MemTotal as the guest counts it, in MiB. */
 static unsigned long guest_mem_mib(void)
 {
@@ -170,7 +183,9 @@ static void test_mem_128m(void **state)
 
 	(void)state;
 	cfg.mem_mb = 128;
+	cfg.smp = "2,maxcpus=4";
 	boot("hostile-mem-128m", &cfg);
+	assert_online("0 1");
 	mib = guest_mem_mib();
 	print_message("# guest MemTotal %lu MiB of 128\n", mib);
 	assert_true(mib >= 64 && mib < 128);
@@ -187,7 +202,9 @@ static void test_mem_5g(void **state)
 
 	(void)state;
 	cfg.mem_mb = 5 * 1024;
+	cfg.smp = "2,maxcpus=4";
 	boot("hostile-mem-5g", &cfg);
+	assert_online("0 1");
 	assert_non_null(strstr(h.vm.serial,
 			       "BIOS-e820: [mem 0x0000000100000000-"));
 	mib = guest_mem_mib();
@@ -212,6 +229,7 @@ static void test_topology_2x2x2_fill(void **state)
 	cfg.smp = "2,sockets=2,cores=2,threads=2,maxcpus=8";
 	cfg.cpu = "Skylake-Client";
 	boot("hostile-2x2x2", &cfg);
+	assert_online("0 1");
 	assert_non_null(strstr(h.vm.serial, "Allowing 2 present CPUs plus 6 "
 					    "hotplug CPUs"));
 	assert_non_null(strstr(vm_debugcon(&h.vm), "smm: CPU hotplug on"));
@@ -237,6 +255,7 @@ static void test_maxcpus_255(void **state)
 	(void)state;
 	cfg.smp = "1,maxcpus=255";
 	boot("hostile-maxcpus-255", &cfg);
+	assert_online("0");
 	assert_non_null(strstr(h.vm.serial, "Allowing 1 present CPUs plus 254 "
 					    "hotplug CPUs"));
 	assert_non_null(vm_line_after(&h.vm, "GUEST-CPUS-POSSIBLE ", buf,
