@@ -6,7 +6,7 @@
  * item's bytes and zeros past its end, exactly len of them; writes land
  * only in the item.
  *
- * Input: flags (u8), DMA error countdown (u8), signature (u32), the
+ * Input: flags (u8), the DMA transfer that fails (u8), signature (u32), the
  * directory (u16 length, bytes), a second directory served from the
  * second read on (u16 length, bytes), then items (u16 key, u16 length,
  * bytes) to the end. */
@@ -46,6 +46,7 @@ static struct dev {
 	unsigned dma_ops;
 } dev;
 
+/* The bytes of the signature and ID items, as the device serves them. */
 static uint8_t id_le[4], sig_le[4];
 
 static const uint8_t *item_data(uint16_t key, uint32_t *size)
