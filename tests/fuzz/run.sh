@@ -14,7 +14,7 @@ shift 2
 failed=0
 
 stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
-cov() { grep -o "$1: [0-9]*" "$log" | tail -n 1 | cut -d' ' -f2; }
+cov() { grep -a -o "$1: [0-9]*" "$log" | tail -n 1 | cut -d' ' -f2; }
 # Distinct file names in the directories (libFuzzer names inputs by hash).
 count() { for d; do ls "$d" 2>/dev/null; done | sort -u | wc -l; }
 
