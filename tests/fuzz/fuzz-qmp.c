@@ -185,9 +185,8 @@ static void check_cpus(struct qmp *q)
 	for (size_t i = 0; i < l.n; i++) {
 		const struct cpu_slot *s = &l.slot[i];
 
-		fuzz_check(!s->present || s->qom_path[0],
-			   "present CPU without a QOM path");
-		fuzz_check(memchr(s->type, 0, sizeof(s->type)) &&
+		fuzz_check(memchr(s->qom_path, 0, sizeof(s->qom_path)) &&
+				   memchr(s->type, 0, sizeof(s->type)) &&
 				   memchr(s->id, 0, sizeof(s->id)),
 			   "unterminated slot strings");
 		present += s->present;
