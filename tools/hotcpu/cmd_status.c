@@ -1,7 +1,10 @@
 /* hotcpu status: possible, present and online vCPUs with their topology
- * and APIC ids, and the last _OST the guest reported for each. */
+ * and APIC ids, and the last _OST the guest reported for each; for a VM
+ * whose QEMU is gone, how it ended and what that cut short. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpus.h"
@@ -13,6 +16,9 @@
 #include "util.h"
 
 #define CMD "status"
+/* How long status waits, once QEMU is gone, for the supervisor to record
+ * how it ended and for a command in flight to log what it lost. */
+#define ENDED_WAIT_MS 5000
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -144,6 +150,102 @@ static void print_text(const struct vm *vm, struct cpu_list *l, json_t *ost,
 	}
 }
 
+/* QEMU's end as the supervisor recorded it, and the hotcpu steps it cut
+ * short (outcome "lost"), from events.jsonl. */
+struct ended {
+	char how[128];
+	double t;
+	json_t *lost;
+};
+
+static void read_ended(const struct vm *vm, struct ended *e)
+{
+	char path[PATH_MAX + 16], *text, *line, *save;
+
+	e->how[0] = '\0';
+	e->t = -1;
+	e->lost = json_array();
+	VM_PATH(vm, "events.jsonl", path);
+	if (util__read_file(path, &text, NULL))
+		return;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		json_t *ev = json_loads(line, 0, NULL);
+		const char *name = json_string_value(json_object_get(ev,
+								     "event"));
+		const char *outcome = json_string_value(json_object_get(ev,
+								"outcome"));
+
+		if (name && !strcmp(name, "HOTCPU_QEMU_EXIT")) {
+			snprintf(e->how, sizeof(e->how), "%s",
+				 json_string_value(json_object_get(ev, "how"))
+					 ?: "ended");
+			e->t = json_number_value(json_object_get(ev, "t"));
+		} else if (name && outcome && !strcmp(outcome, "lost") &&
+			   (!strcmp(name, "HOTCPU_PLUG") ||
+			    !strcmp(name, "HOTCPU_UNPLUG"))) {
+			json_array_append_new(e->lost, json_pack("{s:s, s:O}",
+				"step", strcmp(name, "HOTCPU_PLUG") ? "unplug" :
+				"plug", "id", json_object_get(ev, "id") ?:
+				json_null()));
+		}
+		json_decref(ev);
+	}
+	free(text);
+}
+
+/* QEMU is gone (killed, crashed or quit): waits for the supervisor to
+ * record how it ended and for a plug or unplug in flight (which holds
+ * the VM's lock) to log its outcome, then says what happened. Exit 6,
+ * as for any VM that is not running. */
+static int print_ended(const char *name, int json)
+{
+	struct ended e;
+	struct vm vm;
+	size_t i;
+	json_t *step;
+	int busy;
+
+	if (vm__load(name, &vm))
+		return opts__vm_error(name, -ESRCH);
+	vm__wait_recorded(&vm, ENDED_WAIT_MS);
+	busy = vm__lock(&vm, ENDED_WAIT_MS) == -EBUSY;
+	vm__unlock(&vm);
+	read_ended(&vm, &e);
+	if (json) {
+		json_t *out = json_pack("{s:s, s:s, s:o, s:o, s:O, s:s}",
+			"name", name, "state", "exited", "qemu-exit",
+			e.how[0] ? json_string(e.how) : json_null(),
+			"qemu-exit-t", e.t >= 0 ? json_real(e.t) : json_null(),
+			"cut-short", e.lost, "logs", vm.dir);
+
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(out);
+	}
+	if (e.how[0])
+		fprintf(stderr, "hotcpu: VM %s is not running: QEMU %s %.1f s "
+			"after it started\n", name, e.how, e.t);
+	else
+		fprintf(stderr, "hotcpu: VM %s is not running: QEMU (pid %d) "
+			"is gone and its supervisor (pid %d) did not record how "
+			"it ended (was it killed too?)\n", name, vm.qemu_pid,
+			vm.supervisor_pid);
+	json_array_foreach(e.lost, i, step)
+		fprintf(stderr, "hotcpu: QEMU's end cut short '%s %s': never "
+			"confirmed, the guest may or may not have had it\n",
+			json_string_value(json_object_get(step, "step")),
+			json_string_value(json_object_get(step, "id")) ?: "?");
+	if (busy)
+		fprintf(stderr, "hotcpu: a hotcpu command still holds %s/lock\n",
+			vm.dir);
+	fprintf(stderr, "hotcpu: logs in %s (serial.log, debugcon.log, "
+		"qemu.log, events.jsonl); 'hotcpu run --name %s' starts it "
+		"again\n", vm.dir, name);
+	json_decref(e.lost);
+	return HOTCPU_EXIT_NO_VM;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const char *name = OPTS_DEFAULT_NAME, *qmp = NULL;
@@ -174,6 +276,8 @@ int cmd_status(int argc, char **argv)
 				   argv[optind]);
 	r = qmp ? vm__attach(qmp, named ? name : NULL, &vm, &q) :
 		  vm__open(name, &vm, &q);
+	if (r == -ESRCH && !qmp)
+		return print_ended(name, json);
 	if (r)
 		return qmp ? opts__attach_error(qmp, r) :
 			     opts__vm_error(name, r);

@@ -30,7 +30,9 @@ static const struct help helps[] = {
 	  "hotcpu status [--name NAME] [--json]\n"
 	  "  Possible, present and online vCPUs with socket/core/thread and APIC\n"
 	  "  ids (query-hotpluggable-cpus, query-cpus-fast, qom-get apic-id), and\n"
-	  "  the last _OST result the guest reported for each.\n" },
+	  "  the last _OST result the guest reported for each. For a VM whose\n"
+	  "  QEMU is gone: how it ended (killed, crashed, quit) and the plugs\n"
+	  "  and unplugs that cut short (exit 6).\n" },
 	{ "plug",
 	  "hotcpu plug [COUNT | --socket S --core C --thread T] [--name NAME]\n"
 	  "            [--timeout SECONDS]\n"

@@ -281,6 +281,21 @@ int vm__alive(const struct vm *vm)
 	return alive;
 }
 
+int vm__wait_recorded(struct vm *vm, int timeout_ms)
+{
+	double deadline = util__now_ms() + timeout_ms;
+
+	for (;;) {
+		if (!strcmp(vm->state, "exited") || vm->supervisor_pid <= 0 ||
+		    kill(vm->supervisor_pid, 0))
+			return 0;
+		if (util__now_ms() >= deadline)
+			return -ETIMEDOUT;
+		util__sleep_ms(20);
+		vm__reload_state(vm);
+	}
+}
+
 int vm__lock(struct vm *vm, int timeout_ms)
 {
 	char path[PATH_MAX + 16];

@@ -76,6 +76,11 @@ int vm__write_state(const struct vm *vm);
 /* QEMU of this VM runs (its pid is alive and is this VM's QEMU). */
 int vm__alive(const struct vm *vm);
 
+/* Once QEMU is gone, waits until its supervisor has recorded how it
+ * ended (state "exited", HOTCPU_QEMU_EXIT in events.jsonl) or is gone
+ * itself. -ETIMEDOUT if it still runs after timeout_ms. */
+int vm__wait_recorded(struct vm *vm, int timeout_ms);
+
 /* One command at a time per VM: QEMU serves one client per socket. */
 int vm__lock(struct vm *vm, int timeout_ms);
 void vm__unlock(struct vm *vm);
