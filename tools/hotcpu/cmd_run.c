@@ -233,10 +233,18 @@ int cmd_run(int argc, char **argv)
 	r = parse(argc, argv, &cfg, &detach, &timeout_ms);
 	if (r)
 		return r;
-	if (!vm__load(cfg.name, &vm) && vm__alive(&vm))
-		return opts__fail(HOTCPU_EXIT_ERROR, "VM %s is already running "
-				  "(stop it with 'hotcpu stop --name %s', or "
-				  "pick another --name)", cfg.name, cfg.name);
+	if (!vm__load(cfg.name, &vm)) {
+		if (vm__alive(&vm))
+			return opts__fail(HOTCPU_EXIT_ERROR, "VM %s is already "
+					  "running (stop it with 'hotcpu stop "
+					  "--name %s', or pick another --name)",
+					  cfg.name, cfg.name);
+		/* A QEMU killed a moment ago: its supervisor is still
+		 * recording the end, into the files vm__create() is about
+		 * to empty for this run. It reaps QEMU within ~40 ms: a pid
+		 * still alive after 5 s is another process's by now. */
+		vm__wait_recorded(&vm, 5000);
+	}
 	r = vm__create(&vm, &cfg);
 	if (r)
 		return opts__vm_error(cfg.name, r);
