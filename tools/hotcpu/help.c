@@ -77,7 +77,8 @@ static const char exit_codes[] =
 	"     not make hot-pluggable, as with SeaBIOS and OVMF under TCG)\n"
 	"  5  timeout: no confirmation before --timeout (default 30 s)\n"
 	"  6  no such VM, or it is not running\n"
-	"  7  no such CPU, CPU 0, no free slot, or the TCG vCPU budget is spent\n"
+	"  7  no such CPU, CPU 0, no free slot, the TCG vCPU budget is spent,\n"
+	"     or another client unplugged the CPU being plugged\n"
 	"  8  lost: QEMU exited or QEMU and the guest disagree about a CPU\n";
 
 static const char confirmation[] =

@@ -13,7 +13,8 @@ enum hotcpu_exit {
 	HOTCPU_EXIT_OST = 4,		/* the guest reported _OST failure */
 	HOTCPU_EXIT_TIMEOUT = 5,	/* not confirmed before --timeout */
 	HOTCPU_EXIT_NO_VM = 6,		/* no running VM of that name */
-	HOTCPU_EXIT_NO_CPU = 7,		/* no such CPU, boot CPU, no slot */
+	HOTCPU_EXIT_NO_CPU = 7,		/* no such CPU (any more), boot CPU,
+					 * no slot */
 	HOTCPU_EXIT_LOST = 8,		/* QEMU and guest disagree, or died */
 };
 

@@ -106,7 +106,7 @@ static void take_event(struct hp_result *r, json_t *ev, double t0)
 		r->ost_source = source;
 		r->ost_status = status;
 		r->ost_ms = at;
-	} else if (!strcmp(name, "DEVICE_DELETED") && !r->add) {
+	} else if (!strcmp(name, "DEVICE_DELETED")) {
 		const char *dev =
 			json_string_value(json_object_get(data, "device"));
 		const char *path =
@@ -190,6 +190,7 @@ static void log_action(struct hotplug *h, const struct hp_result *r)
 		[HP_OST_FAILED] = "ost-failed",
 		[HP_GUEST_REFUSED] = "guest-refused", [HP_TIMEOUT] = "timeout",
 		[HP_BUDGET] = "budget", [HP_LOST] = "lost",
+		[HP_REMOVED] = "removed",
 	};
 	json_t *ev = json_pack("{s:s, s:s, s:i, s:s, s:f, s:s}", "event",
 			       r->add ? "HOTCPU_PLUG" : "HOTCPU_UNPLUG",
@@ -329,6 +330,17 @@ static int step_add(struct hp_batch *b, struct hp_wait *w, double now)
 
 	if (h->con.online[r->slot.index] && r->online_ms < 0 && b->agent)
 		r->online_ms = h->con.online_ms - w->t0;
+	/* Another QMP client unplugged the CPU before the guest had it up:
+	 * its eject fails the agent's online, and nothing will start it.
+	 * Neither a refusal nor a timeout. */
+	if (r->deleted_ms >= 0 && r->online_ms < 0) {
+		r->outcome = HP_REMOVED;
+		snprintf(r->why, sizeof(r->why), "another QMP client unplugged "
+			 "it (device_del) before the guest had it online: "
+			 "QEMU's DEVICE_DELETED %.1f ms after the plug",
+			 r->deleted_ms);
+		return 1;
+	}
 	if (r->ost_status > 0) {
 		r->outcome = HP_OST_FAILED;
 		snprintf(r->why, sizeof(r->why), "the guest's _OST reported "
@@ -337,12 +349,14 @@ static int step_add(struct hp_batch *b, struct hp_wait *w, double now)
 		return 1;
 	}
 	/* The refusal comes before the _OST: give the _OST a moment to
-	 * arrive, to report both. A refusal names no CPU: it counts for
-	 * every add of the batch the guest has not started. */
+	 * arrive, to report both, and another client's unplug, whose eject
+	 * may be what failed the agent's online, a moment to show. A
+	 * refusal names no CPU: it counts for every add of the batch the
+	 * guest has not started. */
 	if (h->con.refusals != w->refusals && !w->refused_ms)
 		w->refused_ms = now;
 	if (w->refused_ms && r->online_ms < 0 &&
-	    (r->ost_status >= 0 || now - w->refused_ms > OST_GRACE_MS)) {
+	    now - w->refused_ms > OST_GRACE_MS) {
 		r->outcome = HP_GUEST_REFUSED;
 		snprintf(r->why, sizeof(r->why), "the guest refused the CPU: "
 			 "\"%.200s\" (its _OST %s%s%.20s%s)", h->con.refusal,

@@ -19,6 +19,7 @@ enum hp_outcome {
 	HP_TIMEOUT,	/* no confirmation before the deadline */
 	HP_BUDGET,	/* refused by hotcpu: QEMU would abort (TCG) */
 	HP_LOST,	/* QEMU exited, or QEMU and guest disagree */
+	HP_REMOVED,	/* another client unplugged it before it was up */
 };
 
 struct hotplug {

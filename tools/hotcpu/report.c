@@ -47,6 +47,7 @@ int report__exit_code(enum hp_outcome outcome)
 	case HP_TIMEOUT:
 		return HOTCPU_EXIT_TIMEOUT;
 	case HP_BUDGET:
+	case HP_REMOVED:
 		return HOTCPU_EXIT_NO_CPU;
 	case HP_LOST:
 		return HOTCPU_EXIT_LOST;
