@@ -156,6 +156,7 @@ struct mcpu {
 	/* The local APIC timer's periodic tick (the park loop's): next due
 	 * at timer_at; period 0 when it is stopped. */
 	uint64_t timer_at, timer_period;
+	bool park_halted;	/* halted in the park loop's park_wait() */
 	uint32_t smbase;
 	/* Local APIC state. KVM keeps an SMI that reached a CPU in
 	 * wait-for-SIPI as a request (smi_req), which survives INIT, and
@@ -347,6 +348,7 @@ void os_ap_entry(struct mcpu *c, uint64_t vector);
 void os_sci(void);
 void os_queue(enum work_kind k, int cpu);
 bool os_has_work(void);
+bool os_has_work_for(const struct mcpu *c);
 
 /* host.c */
 void host_main(void *arg);

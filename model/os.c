@@ -186,10 +186,11 @@ static int wq_class(enum work_kind k)
 	return k == W_SCAN ? 1 : (k == W_ADD || k == W_REMOVE) ? 2 : 0;
 }
 
-/* The oldest work item this CPU may run: never one that takes this very
- * CPU offline (Linux migrates the work off a dying CPU), and never an
- * ordered one while another of its queue runs or waits ahead of it. */
-static bool take_work(struct mcpu *c, struct work *w)
+/* The oldest work item this CPU may run, or -1: never one that takes
+ * this very CPU offline (Linux migrates the work off a dying CPU), and
+ * never an ordered one while another of its queue runs or waits ahead of
+ * it. */
+static int64_t find_work(const struct mcpu *c)
 {
 	struct model *m = M;
 	bool seen[3] = { false, false, false };
@@ -206,15 +207,32 @@ static bool take_work(struct mcpu *c, struct work *w)
 		if (e->cpu == c->idx &&
 		    (e->kind == W_DOWN || e->kind == W_REMOVE))
 			continue;
-		*w = *e;
-		for (uint32_t j = i; j != m->work_head; j--)
-			m->work[j % MODEL_WORK_MAX] =
-				m->work[(j - 1) % MODEL_WORK_MAX];
-		m->work_head++;
-		m->wq_busy[cls] = cls != 0;
-		return true;
+		return i;
 	}
-	return false;
+	return -1;
+}
+
+/* Whether c has work it may take: a halted OS CPU wakes for nothing
+ * else (the others it would look at and leave, one step each). */
+bool os_has_work_for(const struct mcpu *c)
+{
+	return os_has_work() && find_work(c) >= 0;
+}
+
+static bool take_work(struct mcpu *c, struct work *w)
+{
+	struct model *m = M;
+	int64_t found = find_work(c);
+	uint32_t i = (uint32_t)found;
+
+	if (found < 0)
+		return false;
+	*w = m->work[i % MODEL_WORK_MAX];
+	for (uint32_t j = i; j != m->work_head; j--)
+		m->work[j % MODEL_WORK_MAX] = m->work[(j - 1) % MODEL_WORK_MAX];
+	m->work_head++;
+	m->wq_busy[wq_class(w->kind)] = wq_class(w->kind) != 0;
+	return true;
 }
 
 static void os_cpu_loop(struct mcpu *c)

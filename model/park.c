@@ -32,9 +32,9 @@ static void ack(struct mcpu *c)
  * meanwhile were one pending interrupt. */
 static void park_wait(struct mcpu *c)
 {
-	c->idle_spin = true;
+	c->idle_spin = c->park_halted = true;
 	halt_point(c);
-	c->idle_spin = false;
+	c->idle_spin = c->park_halted = false;
 	while (c->timer_period && c->timer_at <= M->now)
 		c->timer_at += c->timer_period;
 }

@@ -133,6 +133,35 @@ void cpu_restart(struct mcpu *c, enum cpu_start start, uint64_t vector)
 	c->halted = false;
 }
 
+/* Whether the next tick of a CPU halted in the park loop would change
+ * nothing: the CPU would wake, find the mailbox empty and halt again,
+ * with nothing pending that the wake-up would take. Such ticks are
+ * skipped (skip_idle_ticks()): each costs a scheduling step per parked
+ * CPU per virtual millisecond and can do nothing another schedule does
+ * not, since a woken CPU may be preempted before it looks. */
+static bool tick_is_idle(struct model *m, const struct mcpu *c)
+{
+	return c->halted && c->halt_if && c->park_halted && !c->restart &&
+	       !c->init_pending && !c->sipi_pending && !c->smi_pending &&
+	       !c->smi_req &&
+	       __atomic_load_n(&m->mbox.mb.command, __ATOMIC_ACQUIRE) ==
+		       MP_WAKEUP_CMD_NOOP;
+}
+
+/* Moves every idle tick (above) past now. */
+static void skip_idle_ticks(struct model *m)
+{
+	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
+		struct mcpu *c = &m->cpu[i];
+
+		if (!c->exists || !c->timer_period || c->timer_at > m->now ||
+		    !tick_is_idle(m, c))
+			continue;
+		c->timer_at += ((m->now - c->timer_at) / c->timer_period + 1) *
+			       c->timer_period;
+	}
+}
+
 /* Whether an event ends a halted CPU's sleep (model/cpu.c has the rules
  * for what each event then does). */
 static bool wakes(struct model *m, struct mcpu *c)
@@ -162,7 +191,7 @@ static bool wakes(struct model *m, struct mcpu *c)
 			return true;
 	}
 	return c->mode == M_OS && !c->os_dead &&
-	       (os_has_work() || c->os_dying);
+	       (os_has_work_for(c) || c->os_dying);
 }
 
 static bool runnable(struct model *m, struct mcpu *c)
@@ -209,7 +238,8 @@ static uint64_t next_time(struct model *m)
 		    (!c->halted || wakes(m, c)))
 			t = c->ready_at;
 		if (c->exists && c->halted && c->halt_if &&
-		    c->timer_period && c->timer_at > m->now && c->timer_at < t)
+		    c->timer_period && c->timer_at > m->now &&
+		    c->timer_at < t && !tick_is_idle(m, c))
 			t = c->timer_at;
 	}
 	if (!m->host_done && m->host_ready_at > m->now &&
@@ -279,6 +309,7 @@ int model_run_schedule(struct model *m, uint64_t seed)
 		if (m->failed)
 			break;
 		run_delayed(m);
+		skip_idle_ticks(m);
 		busy = !m->host_done || m->nr_delayed || os_has_work();
 		for (uint32_t i = 0; i < m->o->max_cpus; i++)
 			if (runnable(m, &m->cpu[i])) {
