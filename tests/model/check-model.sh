@@ -44,20 +44,25 @@ for rules in kvm tcg; do
 done
 
 # Every mutation breaks its invariant in under a second, in at least one
-# rule set and bring-up where it applies.
+# rule set and bring-up where it applies, with every fault on or with
+# the one fault that meets it most often: a kept APM command
+# (keep-command) shows only when an SMI comes twice, about one schedule
+# in a few hundred with all faults, a second's worth on a loaded host.
 while IFS=$'\t' read -r name rest; do
 	inv=$(printf '%s' "$rest" | sed -n 's/^breaks \([a-z-]*\):.*/\1/p')
 	best=""
-	for pair in "kvm mailbox" "tcg mailbox" "kvm sipi" "tcg sipi"; do
-		set -- $pair
-		t=$("$model" --rules "$1" --bringup "$2" --schedules 20000 \
-			--faults all --mutation "$name" --find "$inv" \
-			--max-violations 1 --json 2>/dev/null |
-			jq -r '.first_violation.elapsed_s // empty')
-		if [ -n "$t" ] && awk "BEGIN { exit !($t < 1) }"; then
-			best="$1/$2 in $t s"
-			break
-		fi
+	for faults in all smi-dup; do
+		for pair in "kvm mailbox" "tcg mailbox" "kvm sipi" "tcg sipi"; do
+			set -- $pair
+			t=$("$model" --rules "$1" --bringup "$2" --schedules 5000 \
+				--faults "$faults" --mutation "$name" --find "$inv" \
+				--max-violations 1 --json 2>/dev/null |
+				jq -r '.first_violation.elapsed_s // empty')
+			if [ -n "$t" ] && awk "BEGIN { exit !($t < 1) }"; then
+				best="$1/$2, faults $faults, in $t s"
+				break 2
+			fi
+		done
 	done
 	check '[ -n "$best" ]' "mutation $name breaks $inv${best:+ ($best)}"
 done < <("$model" --list-mutations)
