@@ -76,8 +76,10 @@ round() {
 }
 
 median() {
-	sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] :
-		(v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	# One line: mawk, Debian's awk, ends a statement at a newline
+	# after "?:"'s colon.
+	sort -n | awk '{ v[NR] = $1 } END {
+		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 echo "bench-resize: resize $n from 1 and back, SMM on and off, $rounds rounds" >&2
