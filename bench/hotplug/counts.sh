@@ -3,8 +3,10 @@
 # accesses per hot-add and per hot-remove, from QEMU's own logs.
 #
 # QEMU has no SMI trace event. A write to APM_CNT (port 0xB2, trace
-# event apm_io_write at addr 0x0) is an SMI: q35 broadcasts it to every
-# CPU once the firmware negotiated SMI broadcast. SMM entries are TCG's
+# event apm_io_write at addr 0x0) from outside SMM is an SMI: q35
+# broadcasts it to every CPU once the firmware negotiated SMI broadcast.
+# hotcpu's handler clears APM_CNT with SMI_EN.APMC_EN off, a write that
+# raises none: writes in SMM are not counted. SMM entries are TCG's
 # "SMM: enter" lines of `-d int` (they count the firmware's directed
 # SMIs too). Register-block accesses are memory_region_ops_read/write on
 # region acpi-cpu-hotplug (io 0xcd8-0xce3), by QEMU's AML and by the
@@ -38,7 +40,7 @@ count_tally() {
 	awk 'FNR == 1 { depth = 0; t++ }
 	/^SMM: enter/ { smm[t]++; depth++ }
 	/^SMM: after RSM/ { if (depth) depth-- }
-	/^apm_io_write .*addr=0x0 / { smi++ }
+	/^apm_io_write .*addr=0x0 / { if (!depth) smi++ }
 	/^memory_region_ops_(read|write) .* name .acpi-cpu-hotplug.$/ {
 		acc++
 		if (depth)

@@ -2,9 +2,11 @@
 # bench-resize: `hotcpu resize N` from 1 vCPU and back to 1, with SMM
 # (-M q35,smm=on: every batch of adds and every remove through the SMI
 # handler) and without (--smm off), in fresh VMs, alternating, median of
-# ROUNDS. Counts the SMIs each resize took: writes to APM_CNT (port 0xB2,
-# QEMU's trace event apm_io_write at addr 0x0), the one event traced, so
-# the trace costs nothing measurable. Run by bench-hotplug too.
+# ROUNDS. Counts the SMIs each resize took: writes of a command to
+# APM_CNT (port 0xB2, QEMU's trace event apm_io_write at addr 0x0), the
+# one event traced, so the trace costs nothing measurable. The handler's
+# own write of 0, which clears the command with SMI_EN.APMC_EN off and
+# raises no SMI, is not counted. Run by bench-hotplug too.
 # Usage: bench/hotplug/resize.sh BUILD_DIR [N [ROUNDS]]
 set -euo pipefail
 build=${1:-build}
@@ -31,7 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 smis() {
-	grep -c '^apm_io_write .*addr=0x0 ' "$1" 2>/dev/null || true
+	grep -c '^apm_io_write .*addr=0x0 val=0x0*[1-9a-f]' "$1" 2>/dev/null ||
+		true
 }
 
 # One resize of the running VM to $1: prints seconds and SMIs; the
@@ -101,7 +104,7 @@ all() {
 	qemu=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
 	echo "hotcpu resize $n from 1 vCPU and back to 1, QEMU $qemu, -smp 1,maxcpus=$maxcpus,"
 	echo "bundled guest; fresh VM per round, SMM on and off alternating; median of $rounds."
-	echo "SMIs: writes to APM_CNT (0xB2) during the resize (trace event apm_io_write)."
+	echo "SMIs: commands written to APM_CNT (0xB2) during the resize (trace event apm_io_write)."
 	echo
 	printf '%-22s %10s %10s %8s %16s\n' "" "SMM (s)" "no SMM (s)" ratio "SMIs with SMM"
 	for dir in up:2:3 down:4:5; do
