@@ -7,10 +7,10 @@
 # A second table, SMM, puts our firmware with SMM (-M q35,smm=on, every
 # add and remove through the SMI handler) next to the same image without
 # SMM (smm=off) and OVMF's secure-boot build with SMM, and counts per
-# hot-add and hot-remove the SMIs (writes to APM_CNT, port 0xB2), the SMM
-# entries and the CPU hotplug register-block accesses, from QEMU's
-# interrupt log and trace events in separate VMs: the logging slows
-# QEMU, so the latency VMs run without it.
+# hot-add and hot-remove the SMIs (writes to APM_CNT, port 0xB2, from
+# outside SMM), the SMM entries and the CPU hotplug register-block
+# accesses, from QEMU's interrupt log and trace events in separate VMs:
+# the logging slows QEMU, so the latency VMs run without it.
 #
 # SeaBIOS and OVMF run with QEMU's ACPI tables upgraded through the
 # kernel's initrd table upgrade (FADT 6.3, MADT revision 5 with Online

@@ -55,7 +55,8 @@ smm_table() {
 	echo "smm=on, secure pflash, + initrd ACPI upgrade. Latency in ms, measured as above."
 	echo "Counts per operation: $windows adds and removes in a second VM per column with QEMU's"
 	echo "-d int and trace events on (a/b: the windows differed). SMIs = writes to APM_CNT"
-	echo "(0xB2); SMM entries = TCG 'SMM: enter', per vCPU in thread order (boot CPU first);"
+	echo "(0xB2) outside SMM; SMM entries = TCG 'SMM: enter', per vCPU in thread order"
+	echo "(boot CPU first);"
 	echo "register accesses = memory_region_ops on acpi-cpu-hotplug (0xcd8-0xce3), QEMU's AML"
 	echo "and the firmware together; 'in SMM' = made by a vCPU between its SMM entry and RSM."
 	echo
@@ -67,7 +68,7 @@ smm_table() {
 	smm_row "remove p95" smm_latency remove p95
 	for op in add remove; do
 		echo "per hot-$op:"
-		smm_row "  SMIs (writes to 0xB2)" smm_count "$op" 1
+		smm_row "  SMIs (0xB2 writes)" smm_count "$op" 1
 		smm_row "  SMM entries" smm_count "$op" 2
 		smm_row "    per vCPU" smm_count "$op" 3
 		smm_row "  register-block accesses" smm_count "$op" 4
