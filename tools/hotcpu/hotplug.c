@@ -550,7 +550,7 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 		      struct hp_result *res)
 {
 	struct hotplug *h = b->h;
-	int up = 1, at_boot = 0, err;
+	int up = 1, at_boot = 0, prelaunch = 0, err;
 	double t0, boot_wait_ms = 0;
 
 	guest__poll(&h->con);
@@ -564,14 +564,27 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 			return 0;
 		}
 		at_boot = !err && !up;
-	} else {
+		/* Before the firmware's first instruction a CPU is one the
+		 * guest boots with: the firmware admits it in SMM and QEMU's
+		 * tables list it. Once the guest runs, a CPU plugged after
+		 * the firmware admitted the boot CPUs and before the OS
+		 * enabled the hotplug GPE is found by the OS's ACPI scan
+		 * (_STA) with no SMI for it: Linux then wakes a CPU the
+		 * firmware never admitted and spins in acpi_wakeup_cpu()
+		 * forever. So such a plug waits for the guest's ACPI and is
+		 * an ordinary hot-add (docs/cli.md). */
+		if (at_boot && !probe__prelaunch(h->q, &prelaunch) &&
+		    !prelaunch)
+			at_boot = 0;
+	}
+	if (!b->add || (!up && !at_boot)) {
 		/* Before its ACPI is up the guest could not eject a CPU:
 		 * QEMU would keep the request pending for a CPU the guest
 		 * boots with. */
 		t0 = util__now_ms();
 		err = hotplug__wait_acpi(h, t0 + b->timeout_ms);
 		if (err) {
-			result_init(&res[0], slots[0], 0, h->vm);
+			result_init(&res[0], slots[0], b->add, h->vm);
 			b->w[0] = (struct hp_wait){ .r = &res[0] };
 			b->n = b->left = 1;
 			if (err != -ETIMEDOUT) {
@@ -581,7 +594,8 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 			res[0].outcome = HP_TIMEOUT;
 			snprintf(res[0].why, sizeof(res[0].why), "the guest's "
 				 "ACPI did not come up within %d s; nothing was "
-				 "unplugged", b->timeout_ms / 1000);
+				 "%s", b->timeout_ms / 1000,
+				 b->add ? "plugged" : "unplugged");
 			batch_done(b, &b->w[0]);
 			return 0;
 		}

@@ -73,6 +73,26 @@ int probe__acpi_up(struct qmp *q, int *up)
 	return eq ? 0 : -EBADMSG;
 }
 
+int probe__prelaunch(struct qmp *q, int *prelaunch)
+{
+	const char *status;
+	json_t *ret;
+	int r;
+
+	*prelaunch = 0;
+	r = qmp__execute(q, "query-status", NULL, &ret, PROBE_TIMEOUT_MS);
+	if (r)
+		return r;
+	status = json_string_value(json_object_get(ret, "status"));
+	if (!status) {
+		json_decref(ret);
+		return -EBADMSG;
+	}
+	*prelaunch = !strcmp(status, "prelaunch");
+	json_decref(ret);
+	return 0;
+}
+
 static int reg(const char *text, const char *name, uint64_t *val)
 {
 	const char *p = strstr(text, name);

@@ -18,6 +18,10 @@
  * register. -ENOTSUP: the machine has no such ACPI device. */
 int probe__acpi_up(struct qmp *q, int *up);
 
+/* *prelaunch = 1 while QEMU has not run a guest instruction yet (started
+ * with -S and not continued): query-status says "prelaunch". */
+int probe__prelaunch(struct qmp *q, int *prelaunch);
+
 /* *in_kernel = 1 when vCPU index runs with paging on at a kernel address
  * (64-bit: the upper half; 32-bit: at or above 3 GiB): only the guest's
  * own bring-up of that CPU gets it there. Firmware runs low (our parked
