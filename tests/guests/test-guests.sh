@@ -125,14 +125,16 @@ for i in $(seq 500); do
 	"$qmpcmd" "$ctl" query-hotpluggable-cpus | grep -q '"cpu1"' && break
 	sleep 0.01
 done
-# 2. During the firmware (HOTCPU_TEST_FIRMWARE_PHASE=1): run until its
-# SMM setup line, pause, plug. Not in make check: a CPU plugged after the
-# firmware's SMM setup is reported hot-added by Linux at ACPI start but
-# admitted by the firmware's SMI handler only at the next hotplug SMI, so
-# its _OST and start come late or never (see the issue 10 report).
+# 2. During the firmware (HOTCPU_TEST_FIRMWARE_PHASE=0 skips it): run
+# until its SMM setup line, pause, plug through a second QMP socket.
+# QEMU ran: hotcpu waits for the guest's ACPI and hot-adds the CPU then.
+# Plugged at once, a CPU that comes after the firmware admitted the boot
+# CPUs and before Linux enables the hotplug GPE gets no SMI: Linux's ACPI
+# scan adds it, its online spins in acpi_wakeup_cpu() for a CPU the
+# firmware never parked, soft lockups, every later hotplug blocked.
 "$qmpcmd" "$ctl" cont >/dev/null
 plug2=
-if [ "${HOTCPU_TEST_FIRMWARE_PHASE:-0}" = 1 ]; then
+if [ "${HOTCPU_TEST_FIRMWARE_PHASE:-1}" = 1 ]; then
 	wait_for "$rt/up/debugcon.log" "smm:" 20
 	"$qmpcmd" "$ctl" stop >/dev/null
 	"$hotcpu" plug --qmp "$ctl.2" --socket 0 --core 2 --thread 0 \
@@ -157,10 +159,10 @@ check "... the guest booted with 2 present CPUs" \
 if [ -n "$plug2" ]; then
 	cat "$rt/plug2.out" "$rt/plug2.err" >"$out"
 	check "plug during the firmware (attached) exits 0" test "$rc2" = 0
-	check "... confirmed once the guest started it" \
-		grep -q "cpu2 .*\(present at boot\|online in\)" "$rt/plug2.out"
+	check "... hot-added once the guest's ACPI was up" \
+		grep -q "cpu2 .*waiting for the guest's ACPI.*online in" "$rt/plug2.out"
 else
-	echo "ok $((n += 1)) - # SKIP plug during the firmware: set HOTCPU_TEST_FIRMWARE_PHASE=1 (a CPU plugged after the firmware's SMM setup is admitted late; see the test's comment)"
+	echo "ok $((n += 1)) - # SKIP plug during the firmware: HOTCPU_TEST_FIRMWARE_PHASE=0"
 fi
 cat "$rt/run.out" "$rt/run.err" >"$out"
 check "run --detach returned once the guest was up" test "$rcr" = 0
@@ -173,19 +175,21 @@ echo "# plugged before the firmware: $(cat "$rt/plug1.out")"
 
 # 3. With the OS up: a plug confirmed by the guest starting the CPU,
 # which its udev-like rule onlined.
+c=2
+[ -n "$plug2" ] && c=3
 expect 0 "plug with the OS up" -- plug --name up
-check "... confirmed by the guest's _OST and its start of cpu2" \
-	in_out "cpu2 .*online in .*_OST success"
-wait_for "$rt/up/serial.log" "RULE add cpu2" 5
+check "... confirmed by the guest's _OST and its start of cpu$c" \
+	in_out "cpu$c .*online in .*_OST success"
+wait_for "$rt/up/serial.log" "RULE add cpu$c" 5
 check "... the guest's rule onlined it" \
-	grep -a -q "RULE add cpu2 online=0-2" "$rt/up/serial.log"
+	grep -a -q "RULE add cpu$c online=0-$c" "$rt/up/serial.log"
 
 # Users resize by dozens: 3 -> 12 vCPUs and back to 2 (more vCPUs than
 # the 2 host cores: SMM rendezvous then miss their timeouts, see the
 # research notes, "Eject incomplete").
-expect 0 "resize 12 (9 plugs)" -- resize --name up 12 --timeout 60
-check "... 9 lines, each confirmed" \
-	test "$(grep -c "online in" "$out")" = 9
+expect 0 "resize 12 ($((11 - c)) plugs)" -- resize --name up 12 --timeout 60
+check "... $((11 - c)) lines, each confirmed" \
+	test "$(grep -c "online in" "$out")" = $((11 - c))
 wait_for "$rt/up/serial.log" "online=0-11" 10
 check "... the guest has CPUs 0-11 online" test "$(rule_online up)" = 0-11
 expect 0 "resize 2 (10 unplugs)" -- resize --name up 2 --timeout 60
