@@ -23,7 +23,8 @@
 #define MAX_ARGS 32
 
 int hotcpu_main(int argc, char **argv);
-int __wrap_session__open(struct session *s, const char *name);
+int __wrap_session__open(struct session *s, const char *name,
+			 const char *qmp);
 int __wrap_vm__open(const char *name, struct vm *vm, struct qmp *q);
 int __wrap_vm__create(struct vm *vm, const struct vm_config *cfg);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -52,10 +53,20 @@ static void check_name(const char *name)
 	fuzz_check(!vm__check_name(name), "invalid VM name '%s' used", name);
 }
 
-int __wrap_session__open(struct session *s, const char *name)
+/* With --qmp the name may be NULL (the VM is named after the socket):
+ * session__open() attaches then, and the harness stops there too. */
+int __wrap_session__open(struct session *s, const char *name,
+			 const char *qmp)
 {
-	check_name(name);
 	memset(s, 0, sizeof(*s));
+	if (qmp) {
+		fuzz_check(*qmp, "--qmp with an empty path accepted");
+		if (name)
+			check_name(name);
+		fprintf(stderr, "hotcpu: cannot attach to %s\n", qmp);
+		return HOTCPU_EXIT_NO_VM;
+	}
+	check_name(name);
 	/* As session__open() says it. */
 	fprintf(stderr, "hotcpu: no VM named %s\n", name);
 	return HOTCPU_EXIT_NO_VM;
