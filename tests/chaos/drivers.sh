@@ -15,9 +15,21 @@ drive() {
 	fi
 	(
 		timeout 900 "$hotcpu" "$op" "${target[@]}" "$@" \
-			--timeout "$op_timeout" >"$rdir/$who.out" 2>"$rdir/$who.err"
+			--timeout "$op_timeout" >"$rdir/$who.out" \
+			2>"$rdir/$who.err" &
+		echo $! >"$rdir/$who.pid"
+		wait $!
 		echo $? >"$rdir/$who.rc"
+		rm -f "$rdir/$who.pid"
 	) &
+}
+
+# drivers_kill: ends the commands still running (an interrupted soak).
+drivers_kill() {
+	local f
+	for f in "$rdir"/a.pid "$rdir"/b.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
 }
 
 # answer WHO: what one command's answer says. Prints one word:

@@ -43,7 +43,6 @@ vm_qemu_pid() { jq -r '."qemu-pid"' "$vmdir/state.json"; }
 # $gcmd_timeout seconds (a hung guest, or one that lost its console).
 # The daemon answers on ttyS1, a file of its own lines only. Runs in the
 # soak's shell, never in $(...): SEQ counts on across VMs.
-gcmd_timeout=120
 seq_no=$$
 reply=
 gcmd() {

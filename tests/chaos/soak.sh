@@ -62,7 +62,7 @@
 # Pass: no CPU lost (at every quiet window, every 6 rounds and at a VM's
 # end, every CPU QEMU lists present is online in the guest within 60 s,
 # or a hotcpu answer named it), no guest hang (the chaos daemon answers
-# within 120 s) or soft lockup, no firmware PANIC or refusal (but the
+# within CHAOS_HANG_S, 120 s) or soft lockup, no firmware PANIC or refusal (but the
 # one QEMU's CSCN explains: tests/chaos/guest.sh, fw_refusals), no
 # "Eject incomplete" (nor any other line of $console_bad), no unclear
 # hotcpu answer, `hotcpu status` right after each kill says QEMU was
@@ -86,6 +86,9 @@
 #   CHAOS_CHUNK_VMS (0: none)  stop after N VMs (run again to go on)
 #   CHAOS_FIRMWARE          firmware image instead of BUILD/hotcpu.fd
 #   CHAOS_HOGS (6)          busy loops in the guest
+#   CHAOS_OP_TIMEOUT (90)   each hotcpu command's --timeout
+#   CHAOS_HANG_S (120)      a guest that does not answer within this
+#                           many seconds hangs
 #   CHAOS_SEED (1)
 set -u
 build=$1
@@ -102,7 +105,8 @@ chunk=${CHAOS_CHUNK_VMS:-0}
 firmware=${CHAOS_FIRMWARE:-}
 seed=${CHAOS_SEED:-1}
 hogs=${CHAOS_HOGS:-6}
-op_timeout=90
+op_timeout=${CHAOS_OP_TIMEOUT:-90}
+gcmd_timeout=${CHAOS_HANG_S:-120}
 cap=8
 rounds_per_quiet=6
 . "$here/guest.sh"
@@ -138,9 +142,15 @@ export HOTCPU_RUNTIME_DIR=$rt
 # in, whatever it had seen so far.
 vmdir=
 cleanup() {
-	local k
+	local k pid
+	[ -n "${rdir:-}" ] && drivers_kill
 	for k in bundled onliner; do
+		[ -e "$rt/chaos-$k/state.json" ] || continue
+		pid=$(jq -r '."qemu-pid" // empty' "$rt/chaos-$k/state.json" 2>/dev/null)
 		"$hotcpu" stop --name chaos-$k >/dev/null 2>&1
+		# A command that holds the VM's lock can keep stop out.
+		[ -n "$pid" ] && grep -q qemu "/proc/$pid/comm" 2>/dev/null &&
+			kill -9 "$pid"
 	done
 	if [ -n "$interrupted" ] && [ -n "$vmdir" ] && [ -d "$vmdir" ]; then
 		mkdir -p "$out/vm-$vmno-$kind-interrupted"

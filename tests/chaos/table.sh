@@ -50,7 +50,7 @@ print_table() {
 	row "lost CPUs (present, not online, unreported)" lost
 	row "... reported by a hotcpu answer" lost_reported
 	row "CPUs online in the guest but not present" ghosts
-	row "guest hangs (no answer in 120 s)" hangs
+	row "guest hangs (no answer in $gcmd_timeout s)" hangs
 	row "soft lockups and stalls" lockups
 	row "\"Eject incomplete\"" eject_incomplete
 	row "bad console lines (the rows above included)" console_bad
