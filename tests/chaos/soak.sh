@@ -246,6 +246,7 @@ tally() {
 	note conf_adds "$(confirmed_adds "$who")"
 	note conf_removes "$(confirmed_removes "$who")"
 	if [ "$a" = unclear ] || { [ "$a" = lost ] && [ "$killing" = 0 ]; }; then
+		round_failed=1
 		fail "$who: hotcpu $op: exit $(cat "$rdir/$who.rc" 2>/dev/null): $(head -c 300 "$rdir/$who.err" | tr '\n' ' ')"
 		grep -h -o -E 'cpu[0-9]+' "$rdir/$who.out" "$rdir/$who.err" >>"$out/unclear-ids"
 		mkdir -p "$out/vm-$vmno-$kind/rounds"
@@ -381,8 +382,12 @@ run_vm() {
 	# Two plugs stay for the kill at the end.
 	budget=$((max - 2 - 2))
 	left=$budget
+	# A round with an unclear answer ends the VM: a QEMU or guest that
+	# stopped answering would make every later round wait out its
+	# timeouts.
+	round_failed=0
 	while [ "$left" -gt 0 ] && [ $((done_kind + ${n[removes_live]:-0})) -lt "$target" ] &&
-	      ! time_up; do
+	      [ "$round_failed" = 0 ] && ! time_up; do
 		round
 		phase_t=$EPOCHREALTIME
 		if [ $((rounds % rounds_per_quiet)) = 0 ]; then
