@@ -81,8 +81,9 @@ void session__libvirt_note(struct session *s, const char *id)
 	fprintf(stderr, "hotcpu: VM %s: QEMU removed %s; if libvirt manages "
 		"this VM it still counts that vCPU: under TCG QEMU never sends "
 		"DEVICE_DELETED for a vCPU device, which libvirt waits for. "
-		"Restarting libvirtd (or virtqemud) makes it re-read QEMU's "
-		"vCPUs (see docs/libvirt.md)\n", s->vm.cfg.name, id);
+		"Run the same virsh setvcpus again, or restart libvirtd (or "
+		"virtqemud), to make it re-read QEMU's vCPUs (see "
+		"docs/libvirt.md)\n", s->vm.cfg.name, id);
 }
 
 int session__apply(struct session *s, int add, struct cpu_slot **slots,
