@@ -89,12 +89,13 @@ lv_start() {
 			mount --bind "$t/${m%%:*}" "${m#*:}" || exit 1
 		done
 		virtlogd -f /etc/libvirt/virtlogd.conf -p "$t/virtlogd.pid" &
+		echo $! >"$t/virtlogd.spid"
 		exec libvirtd -f /etc/libvirt/libvirtd.conf -p "$t/libvirtd.pid"
 	' sh "$t" >>"$t/daemons.log" 2>&1 &
 	libvirtd_pid=$!
 	lv_wait_up 60
 	local rc=$?
-	virtlogd_pid=$(cat "$t/virtlogd.pid" 2>/dev/null)
+	virtlogd_pid=$(cat "$t/virtlogd.spid" 2>/dev/null)
 	return $rc
 }
 
@@ -121,6 +122,7 @@ lv_qemu_pid() {
 lv_stop() {
 	local i p
 	lv_qemu_pid >/dev/null
+	[ -n "$virtlogd_pid" ] || virtlogd_pid=$(cat "$t/virtlogd.spid" 2>/dev/null)
 	alive "$libvirtd_pid" && vsh destroy "$dom" >/dev/null 2>&1
 	alive "$qemu_pid" && kill "$qemu_pid"
 	for p in $libvirtd_pid $virtlogd_pid; do
