@@ -52,13 +52,13 @@ present() {
 			capture("/machine/peripheral/(?<id>[^/]+)$").id // "boot"] |
 			sort | join(" ")'
 }
-# CPUs in SMM and CPU 0's RIP, from HMP info registers.
+# The vCPUs in SMM and CPU 0's RIP, from HMP info registers.
 smm_state() {
 	"$qmpcmd" "$t/vm/hotcpu.qmp" human-monitor-command \
 		'{"command-line": "info registers -a"}' | jq -r . | tr -d '\r' |
-		awk '/^CPU#/ { cpu = $1 } /SMM=1/ { n++ }
+		awk '/^CPU#/ { cpu = $1 } /SMM=1/ { smm = smm " " cpu }
 		     /^RIP=/ && cpu == "CPU#0" { rip = $1 }
-		     END { printf "%d CPUs in SMM, CPU#0 %s", n, rip }'
+		     END { printf "in SMM:%s; CPU#0 %s", smm ? smm : " none", rip }'
 }
 warnings() {
 	grep -a -c -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|Call Trace" "$t/vm/serial.log"
