@@ -177,7 +177,7 @@ static unsigned park_aps(struct park_slot *slots, uint32_t nr,
 				"not reach the park loop\n", i,
 				slots[i].apic_id);
 	}
-	cpuhp_select(c, 0);
+	cpuhp_handover(c);
 	return parked;
 }
 

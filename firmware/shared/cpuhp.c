@@ -64,6 +64,15 @@ int cpuhp_next_event(struct cpuhp *c, uint32_t from, uint32_t *sel)
 	return *sel < from ? 1 : 0;
 }
 
+void cpuhp_handover(struct cpuhp *c)
+{
+	/* The command first: GET_NEXT moves the selector to a CPU with an
+	 * event, which the selector write then undoes. Events stay
+	 * pending. */
+	wr(c, CPUHP_W_CMD, 1, CPUHP_CMD_GET_NEXT_CPU_WITH_EVENT);
+	cpuhp_select(c, 0);
+}
+
 void cpuhp_eject(struct cpuhp *c, uint32_t sel)
 {
 	cpuhp_select(c, sel);

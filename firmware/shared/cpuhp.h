@@ -26,6 +26,11 @@ int cpuhp_apic_id(struct cpuhp *c, uint32_t sel, uint32_t *apic_id);
  * Returns 0 with *sel, 1 when there is none, -1 if the block answered a
  * selector that does not exist. */
 int cpuhp_next_event(struct cpuhp *c, uint32_t from, uint32_t *sel);
+/* Leaves the block as QEMU resets it, command GET_NEXT_CPU_WITH_EVENT
+ * and selector 0, for the OS: the data register then reads back the
+ * selector that the OS's _STA evaluations move, which is how a host
+ * tool sees the OS's ACPI scan reach the last CPU (hotcpu's probe.h). */
+void cpuhp_handover(struct cpuhp *c);
 /* Tells QEMU to unplug an ejected CPU (QEMU refuses the BSP). */
 void cpuhp_eject(struct cpuhp *c, uint32_t sel);
 

@@ -133,7 +133,7 @@ unsigned smm_boot_relocate(const struct smm_boot *b)
 		st->admit[i].apic_id = sl->apic_id;
 		sl->state = SLOT_ADMITTED;
 	}
-	cpuhp_select(b->hp, 0);
+	cpuhp_handover(b->hp);
 	if (st->bsp_slot == ~0u)
 		panic("smm: the BSP (APIC ID %u) is not a present CPU\n",
 		      b->self_apic_id);
@@ -223,6 +223,6 @@ unsigned smm_boot_admit_late(const struct smm_boot *b, bool park)
 			dprintf(DBG_INFO, "smm: CPU %u (APIC ID %u), plugged "
 				"during boot, relocated\n", i, sl->apic_id);
 	}
-	cpuhp_select(b->hp, 0);
+	cpuhp_handover(b->hp);
 	return late;
 }

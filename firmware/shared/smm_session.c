@@ -306,6 +306,7 @@ static void monarch(const struct smm_ctx *c)
 	 * the exit phase (acquire in ap()). */
 	store_release(&st->exit, s);
 	eject(c, &hp, &plan, s);
+	cpuhp_handover(&hp);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
 	/* Refusals were logged, each with its reason, by the plan. */

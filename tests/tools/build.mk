@@ -22,11 +22,19 @@ $(TEST_TOOLS)/test-cpus: tests/tools/test-cpus.c $(BUILD)/tools/cpus.o \
 	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
 		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@
 
+# The guest-progress probe against a fake QEMU.
+$(TEST_TOOLS)/test-probe: tests/tools/test-probe.c $(BUILD)/tools/probe.o \
+		$(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
+		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@
+
 check-tools-unit: $(TEST_TOOLS)/test-qmp $(TEST_TOOLS)/test-guest \
-		$(TEST_TOOLS)/test-cpus
+		$(TEST_TOOLS)/test-cpus $(TEST_TOOLS)/test-probe
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-qmp
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-guest
 	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-cpus
+	CMOCKA_MESSAGE_OUTPUT=tap $(TEST_TOOLS)/test-probe
 
 CHECKS += check-tools-unit
 

@@ -30,6 +30,7 @@ int hotplug__open(struct hotplug *h, struct vm *vm, struct qmp *q)
 {
 	h->vm = vm;
 	h->q = q;
+	memset(&h->acpi, 0, sizeof(h->acpi));
 	return guest__open(vm, &h->con);
 }
 
@@ -138,7 +139,7 @@ int hotplug__wait_acpi(struct hotplug *h, double deadline)
 	int up, r;
 
 	for (;;) {
-		r = probe__acpi_up(h->q, &up);
+		r = probe__acpi_up(h->q, &h->acpi, &up);
 		if (r == -ENOTSUP || (!r && up))
 			return 0;
 		if (r)
@@ -555,7 +556,7 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 
 	guest__poll(&h->con);
 	if (b->add) {
-		err = probe__acpi_up(h->q, &up);
+		err = probe__acpi_up(h->q, &h->acpi, &up);
 		if (err && err != -ENOTSUP) {
 			result_init(&res[0], slots[0], 1, h->vm);
 			b->w[0] = (struct hp_wait){ .r = &res[0] };

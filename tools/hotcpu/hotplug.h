@@ -8,6 +8,7 @@
 
 #include "cpus.h"
 #include "guest.h"
+#include "probe.h"
 #include "qmp.h"
 #include "vm.h"
 
@@ -26,6 +27,7 @@ struct hotplug {
 	struct vm *vm;
 	struct qmp *q;
 	struct guest_console con;
+	struct probe_acpi acpi;
 };
 
 struct hp_result {

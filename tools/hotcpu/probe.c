@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "util.h"
 
 #define PROBE_TIMEOUT_MS 5000
 /* The machine's ACPI device (ICH9-LPC on q35, PIIX4_PM on pc): a link
@@ -46,10 +47,113 @@ static int hmp(struct qmp *q, const char *line, int cpu, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-int probe__acpi_up(struct qmp *q, int *up)
+/* The hotplug register block's base on the machine's ACPI device
+ * (QEMU's ICH9_CPU_HOTPLUG_IO_BASE, PIIX4_CPU_HOTPLUG_IO_BASE), or 0. */
+static unsigned long cpuhp_base(struct qmp *q)
 {
-	unsigned long blk, len;
+	json_t *v;
+	unsigned long base = 0;
+	const char *type;
+
+	if (qmp__execute(q, "qom-get", json_pack("{s:s, s:s}", "path",
+			 ACPI_DEVICE, "property", "type"), &v,
+			 PROBE_TIMEOUT_MS))
+		return 0;
+	type = json_string_value(v);
+	if (type && !strcmp(type, "ICH9-LPC"))
+		base = 0x0cd8;
+	else if (type && !strcmp(type, "PIIX4_PM"))
+		base = 0xaf00;
+	json_decref(v);
+	return base;
+}
+
+static int possible_cpus(struct qmp *q, unsigned int *nr)
+{
+	json_t *ret;
+	int r = qmp__execute(q, "query-hotpluggable-cpus", NULL, &ret,
+			     PROBE_TIMEOUT_MS);
+
+	if (r)
+		return r;
+	*nr = json_is_array(ret) ? (unsigned int)json_array_size(ret) : 0;
+	json_decref(ret);
+	return 0;
+}
+
+/* An HMP `i /FMT PORT` read: "portb[0x0628] = 0x06". */
+static int port_read(struct qmp *q, const char *fmt, unsigned long port,
+		     unsigned long *val)
+{
 	char cmd[64], *text, *eq;
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "i /%s 0x%lx", fmt, port);
+	r = hmp(q, cmd, -1, &text);
+	if (r)
+		return r;
+	eq = strstr(text, "= ");
+	if (eq)
+		*val = strtoul(eq + 2, NULL, 16);
+	free(text);
+	return eq ? 0 : -EBADMSG;
+}
+
+/* The OS evaluated a CPU's _OST: its hotplug path has run. */
+static int ost_seen(struct qmp *q, int *seen)
+{
+	json_t *ret, *e;
+	size_t i;
+	int r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret,
+			     PROBE_TIMEOUT_MS);
+
+	*seen = 0;
+	if (r == -EREMOTEIO)
+		return 0;
+	if (r)
+		return r;
+	json_array_foreach(ret, i, e) {
+		const char *type = json_string_value(json_object_get(e,
+							 "slot-type"));
+
+		if (type && !strcmp(type, "CPU") &&
+		    (json_integer_value(json_object_get(e, "source")) ||
+		     json_integer_value(json_object_get(e, "status"))))
+			*seen = 1;
+	}
+	json_decref(ret);
+	return 0;
+}
+
+static int scanned(struct qmp *q, struct probe_acpi *st, int *done)
+{
+	unsigned long sel;
+	int r;
+
+	*done = 0;
+	if (!st->base)
+		st->base = cpuhp_base(q) ?: PROBE_NO_BLOCK;
+	if (!st->nr && (r = possible_cpus(q, &st->nr)))
+		return r;
+	/* QEMU's CSTA selects the CPU it reads; with the command the
+	 * firmware leaves (GET_NEXT_CPU_WITH_EVENT) the data register
+	 * reads the selector back. */
+	if (st->base != PROBE_NO_BLOCK && st->nr) {
+		r = port_read(q, "w", st->base + 8, &sel);
+		if (r)
+			return r;
+		if (sel == st->nr - 1) {
+			*done = 1;
+			return 0;
+		}
+	}
+	return ost_seen(q, done);
+}
+
+int probe__acpi_up(struct qmp *q, struct probe_acpi *st, int *up)
+{
+	unsigned long blk, len, en;
+	double now;
 	int r;
 
 	*up = 0;
@@ -61,16 +165,28 @@ int probe__acpi_up(struct qmp *q, int *up)
 	 * PM base the firmware programs: before that it is not decoded. */
 	if (blk < 0x100 || len < 2)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "i /b 0x%lx", blk + len / 2);
-	r = hmp(q, cmd, -1, &text);
+	r = port_read(q, "b", blk + len / 2, &en);
 	if (r)
 		return r;
-	/* "portb[0x0628] = 0x06" */
-	eq = strstr(text, "= ");
-	if (eq)
-		*up = (strtoul(eq + 2, NULL, 16) >> PROBE_CPU_HOTPLUG_GPE) & 1;
-	free(text);
-	return eq ? 0 : -EBADMSG;
+	if (!((en >> PROBE_CPU_HOTPLUG_GPE) & 1)) {
+		/* Disabled again: a reset, or a guest that went away. */
+		st->up = 0;
+		st->gpe_ms = 0;
+		return 0;
+	}
+	now = util__now_ms();
+	if (!st->gpe_ms)
+		st->gpe_ms = now;
+	if (!st->up) {
+		r = scanned(q, st, &st->up);
+		if (r)
+			return r;
+		/* A guest whose scan these reads cannot follow. */
+		if (!st->up && now - st->gpe_ms >= PROBE_SCAN_GRACE_MS)
+			st->up = 1;
+	}
+	*up = st->up;
+	return 0;
 }
 
 int probe__prelaunch(struct qmp *q, int *prelaunch)

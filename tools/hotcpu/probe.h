@@ -10,13 +10,38 @@
  * handler (_E02) is in QEMU's DSDT. */
 #define PROBE_CPU_HOTPLUG_GPE	2
 
-/* *up = 1 once the guest's ACPI enabled the CPU hotplug GPE: Linux does
- * so in acpi_scan_init(), after its processor driver is registered, so
- * from then on a plug or unplug is handled. Before, QEMU keeps the event
- * pending and the guest handles it when it enables the GPE. Read with
- * qom-get of /machine/acpi-device's gpe0_blk and HMP `i` of its enable
- * register. -ENOTSUP: the machine has no such ACPI device. */
-int probe__acpi_up(struct qmp *q, int *up);
+/* How long after the guest enabled the GPE the probe takes its word
+ * when it cannot see the guest's ACPI scan (a guest that never
+ * evaluates every CPU's _STA, a firmware that leaves another command
+ * latched in the register block). Linux's scan takes about 20 ms under
+ * TCG. */
+#define PROBE_SCAN_GRACE_MS	2000
+#define PROBE_NO_BLOCK		1UL
+
+/* What probe__acpi_up() remembers between calls: zero it first. */
+struct probe_acpi {
+	int up;			/* seen up: stays so while the GPE is on */
+	double gpe_ms;		/* host ms the GPE was first seen on */
+	unsigned long base;	/* register block, PROBE_NO_BLOCK, 0 unread */
+	unsigned int nr;	/* possible CPUs, 0 unread */
+};
+
+/* *up = 1 once the guest's ACPI handles CPU hotplug events: it enabled
+ * the CPU hotplug GPE and its ACPI scan has created a device for every
+ * possible CPU. Linux 6.12 enables the GPEs in acpi_scan_init() before
+ * its namespace walk creates the CPU devices: a notify in between finds
+ * no device, Linux answers _OST 0x1 (non-specific failure), and its
+ * scan then adds the CPU anyway. The walk evaluates each CPU's _STA in
+ * order, and QEMU's CSTA writes the CPU's index to the selector, which
+ * the register block's data register reads back (hw/acpi/cpu.c) under
+ * the command our firmware leaves: scanned once it reads the last CPU's
+ * index, or once the guest has evaluated a CPU's _OST
+ * (query-acpi-ospm-status), or PROBE_SCAN_GRACE_MS after the GPE came
+ * on. Before, QEMU keeps the event pending. Reads: qom-get of
+ * /machine/acpi-device's gpe0_blk and type, HMP `i` of the GPE enable
+ * register and of the hotplug block's data register. -ENOTSUP: the
+ * machine has no such ACPI device. */
+int probe__acpi_up(struct qmp *q, struct probe_acpi *st, int *up);
 
 /* *prelaunch = 1 while QEMU has not run a guest instruction yet (started
  * with -S and not continued): query-status says "prelaunch". */

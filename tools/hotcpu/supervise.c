@@ -87,14 +87,15 @@ static void mark_ready(struct vm *vm)
  * it has started every vCPU it booted with (-smp; a vCPU plugged during
  * boot is the plug's to confirm). seen[] remembers the vCPUs found
  * running in the kernel: an idle one may be caught anywhere later. */
-static int guest_up(struct vm *vm, struct qmp *q, unsigned char *seen)
+static int guest_up(struct vm *vm, struct qmp *q, struct probe_acpi *st,
+		    unsigned char *seen)
 {
 	unsigned int started = 0, present = 0;
 	json_t *ret, *cpu;
 	int acpi, r;
 	size_t i;
 
-	r = probe__acpi_up(q, &acpi);
+	r = probe__acpi_up(q, st, &acpi);
 	/* A machine without an ACPI device: nothing to wait for there. */
 	if (r == -ENOTSUP)
 		acpi = 1;
@@ -131,6 +132,7 @@ static int guest_up(struct vm *vm, struct qmp *q, unsigned char *seen)
 int supervise__run(struct vm *vm, int qemu_pid, int echo)
 {
 	unsigned char seen[VM_MAX_CPUS + 1] = { 0 };
+	struct probe_acpi acpi = { 0 };
 	double next_probe = 0;
 	int ready = 0;
 	char serial[PATH_MAX + 16], how[128];
@@ -163,7 +165,7 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 		if (!ready && !vm->cfg.agent && connected &&
 		    util__now_ms() >= next_probe) {
 			next_probe = util__now_ms() + PROBE_EVERY_MS;
-			ready = guest_up(vm, &q, seen);
+			ready = guest_up(vm, &q, &acpi, seen);
 			if (ready)
 				mark_ready(vm);
 		} else if (!ready && vm->cfg.agent && agent_seen) {
