@@ -431,9 +431,36 @@ run_vm() {
 # One VM, its verdict and its results line. A VM that failed keeps its
 # runtime directory (the next VM of that name would remove it) and its
 # ttyS1 output.
+# forensics: a QEMU that no longer answers QMP, as the host sees it
+# before it is killed: each thread's state and CPU time, twice 1 s
+# apart (which ones spin, which wait), and gdb's backtraces (libc frames:
+# Debian's QEMU is stripped), into the VM's runtime directory.
+forensics() {
+	local pid f=$vmdir/qemu-threads.txt t s
+	pid=$(jq -r '."qemu-pid" // empty' "$vmdir/state.json" 2>/dev/null)
+	[ -n "$pid" ] && grep -q qemu "/proc/$pid/comm" 2>/dev/null || return 0
+	timeout 5 "$qmpcmd" "$vmdir/qmp.sock" query-status \
+		>/dev/null 2>&1 && return 0
+	note qemu_hangs
+	fail "QEMU (pid $pid) does not answer QMP: threads in $(basename "$f")"
+	for t in 1 2; do
+		echo "# sample $t: tid comm state utime stime (clock ticks)"
+		for s in /proc/"$pid"/task/*; do
+			echo "${s##*/} '$(cat "$s/comm")'" \
+				"$(sed 's/.*) //' "$s/stat" | awk '{ print $1, $12, $13 }')"
+		done
+		sleep 1
+	done >"$f" 2>&1
+	command -v gdb >/dev/null &&
+		timeout 60 gdb -p "$pid" -batch -ex 'info threads' \
+			-ex 'thread apply all bt' >>"$f" 2>&1
+	return 0
+}
+
 vm() {
 	local t0=$SECONDS k line
 	run_vm
+	[ "${n[failures]:-0}" != 0 ] && forensics
 	# A VM that stopped early is still running: end it before the
 	# verdict, so that its logs are complete.
 	"$hotcpu" stop --name "$vm" >/dev/null 2>&1
