@@ -249,6 +249,10 @@ struct model {
 	/* SMM wrote the register block's selector or command since the
 	 * last AML write of them (aml-clobbered). */
 	bool block_changed_by_smm;
+	/* 1 + the CPU whose eject write is under way (QEMU's re-entrancy
+	 * guard on the ICH9-LPC device), or 0; accesses it refused. */
+	uint32_t lpc_busy;
+	uint64_t lpc_blocked;
 	/* SMRAM */
 	struct smm_state st;
 	uint32_t first_smi_lock;

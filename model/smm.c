@@ -69,10 +69,37 @@ void apm_write(struct mcpu *c, uint8_t v)
 	}
 }
 
+/* QEMU's re-entrancy guard (system/memory.c, access_with_adjusted_size):
+ * while an access to a region of a device runs, an access to any region
+ * of the same device is refused ("Blocked re-entrant IO"). APM_CNT,
+ * APM_STS, the PM block and the CPU hotplug block all belong to the
+ * ICH9-LPC device. Only an eject runs long enough for another vCPU to
+ * get in: QEMU's unplug (cpu_remove_sync()) drops the big lock inside
+ * the write while it joins the vCPU's thread. A refused read returns 0
+ * under TCG (memory_region_dispatch_read1() zeroes it) and whatever
+ * was in the exit buffer under KVM; a refused write is lost. */
+static bool lpc_blocks(const struct mcpu *c, uint16_t port)
+{
+	struct model *m = M;
+
+	if (!m->lpc_busy || !c || m->lpc_busy == (uint32_t)c->idx + 1)
+		return false;
+	if (port != APM_CNT_PORT && port != APM_STS_PORT &&
+	    (port < Q35_PMBASE || port >= Q35_PMBASE + 0x80) &&
+	    (port < CPUHP_BASE_Q35 || port >= CPUHP_BASE_Q35 + CPUHP_LEN))
+		return false;
+	m->lpc_blocked++;
+	trace(c->idx, "port 0x%x: blocked re-entrant IO (an eject runs)",
+	      port);
+	return true;
+}
+
 uint32_t port_read(struct mcpu *c, uint16_t port, unsigned size)
 {
 	struct model *m = M;
 
+	if (lpc_blocks(c, port))
+		return rng_below(m, 2) ? 0 : (uint32_t)rng_next(m);
 	if (port == APM_CNT_PORT)
 		return m->apm_cnt;
 	if (port == APM_STS_PORT)
@@ -89,6 +116,8 @@ void port_write(struct mcpu *c, uint16_t port, unsigned size, uint32_t v)
 {
 	struct model *m = M;
 
+	if (lpc_blocks(c, port))
+		return;
 	if (port == APM_CNT_PORT) {
 		apm_write(c, (uint8_t)v);
 	} else if (port == APM_STS_PORT) {
@@ -127,6 +156,15 @@ static void m_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 	(void)ctx;
 	c->backoff = 1;
 	wait_us(c, 2);
+	if (port == CPUHP_BASE_Q35 + CPUHP_W_CPU_CTL &&
+	    (v & CPUHP_CTL_EJECT) && !M->lpc_busy) {
+		/* The join inside the write: others run meanwhile. */
+		M->lpc_busy = (uint32_t)c->idx + 1;
+		wait_us(c, 100 + rng_below(M, 400));
+		M->lpc_busy = 0;
+		port_write(c, port, size, v);
+		return;
+	}
 	port_write(c, port, size, v);
 }
 
