@@ -16,34 +16,15 @@
 # Prints TAP; skips, saying why, when libvirt cannot be installed or
 # started. Usage: tests/libvirt/test-libvirt.sh [BUILD_DIR]
 set -u
+. "$(dirname "$0")/../tap.sh"
 build=${1:-build}
 hotcpu=$build/hotcpu
 qmpcmd=$build/tests/tools/qmp-cmd
 dom=hotcpu-libvirt
-n=0
-failed=0
 t=
 . tests/libvirt/daemons.sh
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	sed 's/^/#   stdout: /' "$out" | head -20
-	sed 's/^/#   stderr: /' "$err" | head -20
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
 skip() { echo "ok $((n += 1)) - # SKIP $1"; }
-in_out() { grep -q -- "$1" "$out"; }
-in_err() { grep -q -- "$1" "$err"; }
 
 for f in "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"; do
 	if [ ! -e "$f" ]; then

@@ -6,13 +6,12 @@
 # one on SeaBIOS and one on OVMF with SMM; steps reuse them. Prints TAP.
 # Usage: tests/tools/cli.sh [BUILD_DIR]
 set -u
+. "$(dirname "$0")/../tap.sh"
 build=${1:-build}
 hotcpu=$build/hotcpu
 HOTCPU_RUNTIME_DIR=$(mktemp -d /tmp/hotcpu-check.XXXXXX)
 export HOTCPU_RUNTIME_DIR
 rt=$HOTCPU_RUNTIME_DIR
-n=0
-failed=0
 out=$rt/out
 err=$rt/err
 
@@ -28,38 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	sed 's/^/#   stdout: /' "$out" | head -20
-	sed 's/^/#   stderr: /' "$err" | head -20
-}
-# expect CODE DESCRIPTION -- ARGS...: runs hotcpu, checks its exit code.
-expect() {
-	local code=$1 desc=$2 rc
-	shift 3
-	"$hotcpu" "$@" >"$out" 2>"$err"
-	rc=$?
-	if [ "$rc" = "$code" ]; then
-		ok "$desc (exit $rc)"
-	else
-		echo "# hotcpu $* exited $rc, expected $code"
-		not_ok "$desc"
-	fi
-}
-# check DESCRIPTION COMMAND...: a shell condition.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-in_err() { grep -q -- "$1" "$err"; }
-in_out() { grep -q -- "$1" "$out"; }
 field() { "$hotcpu" status --name "$1" --json | jq -r "$2"; }
 # The VM's processes hold no descriptor of $rt/caller.lock.
 no_caller_fd() {
