@@ -232,11 +232,34 @@ static void test_eject_goes_through_the_block(void **state)
 	assert_false(f.cpu[1].fw_remove);
 }
 
+/* After collecting (GET_CPU_ID latched, the selector on the last CPU
+ * with an event), the handover leaves what QEMU's reset leaves: the
+ * selector on CPU 0 and GET_NEXT latched, so that the data register
+ * reads back the selector the OS's _STA moves (hotcpu's probe). Events
+ * stay pending. */
+static void test_handover_leaves_get_next_and_cpu_0(void **state)
+{
+	(void)state;
+	plug(5);
+	assert_int_equal(collect(NR), 0);
+	cpuhp_apic_id(&c, 5, &(uint32_t){ 0 });
+	assert_int_equal(f.command, CPUHP_CMD_GET_CPU_ID);
+	cpuhp_handover(&c);
+	assert_int_equal(f.command, CPUHP_CMD_GET_NEXT_CPU_WITH_EVENT);
+	assert_int_equal(f.selector, 0);
+	assert_true(f.cpu[5].inserting);
+	/* The OS's walk: CSTA selects CPU 7, data reads 7. */
+	p.io_write(p.ctx, CPUHP_BASE_Q35 + CPUHP_W_CPU_SEL, 4, NR - 1);
+	assert_int_equal(p.io_read(p.ctx, CPUHP_BASE_Q35 + CPUHP_RW_CMD_DATA,
+				   4), NR - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 		T(test_probe_counts_possible_cpus),
+		T(test_handover_leaves_get_next_and_cpu_0),
 		T(test_probe_refuses_legacy_block),
 		T(test_collect_inserted_cpus),
 		T(test_collect_eject),
