@@ -27,6 +27,7 @@ static struct {
 	int nr;			/* possible CPUs */
 	const char *ospm;	/* query-acpi-ospm-status */
 	const char *garbage;	/* an HMP answer without "= " */
+	int no_hotplug;		/* query-hotpluggable-cpus fails */
 } vm;
 
 static int srv_fd;
@@ -61,6 +62,10 @@ static void answer(json_t *cmd, char *ret, size_t size)
 		   !strcmp(line, "i /w 0xce0")) {
 		snprintf(ret, size, "\"return\": \"portw[0x0ce0] = 0x%x\\r\\n\"",
 			 vm.sel);
+	} else if (!strcmp(ex, "query-hotpluggable-cpus") && vm.no_hotplug) {
+		snprintf(ret, size, "\"error\": {\"class\": \"GenericError\", "
+			 "\"desc\": \"machine does not support hot-plugging "
+			 "CPUs\"}");
 	} else if (!strcmp(ex, "query-hotpluggable-cpus")) {
 		size_t n = snprintf(ret, size, "\"return\": [");
 
@@ -219,6 +224,22 @@ static void test_up_after_the_grace(void **state)
 	conn_close(&c);
 }
 
+/* A machine without CPU hotplug: the GPE is all there is to wait for. */
+static void test_up_without_cpu_hotplug(void **state)
+{
+	struct probe_acpi st = { 0 };
+	struct conn c;
+	int up = 0;
+
+	(void)state;
+	vm.gpe = 0x04;
+	vm.no_hotplug = 1;
+	conn_open(&c);
+	assert_int_equal(probe__acpi_up(&c.q, &st, &up), 0);
+	assert_int_equal(up, 1);
+	conn_close(&c);
+}
+
 static void test_no_acpi_device(void **state)
 {
 	struct probe_acpi st = { 0 };
@@ -254,6 +275,7 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_up_after_an_ost, setup),
 		cmocka_unit_test_setup(test_up_after_the_grace, setup),
+		cmocka_unit_test_setup(test_up_without_cpu_hotplug, setup),
 		cmocka_unit_test_setup(test_no_acpi_device, setup),
 		cmocka_unit_test_setup(test_hmp_garbage, setup),
 	};

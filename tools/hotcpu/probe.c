@@ -131,14 +131,26 @@ static int scanned(struct qmp *q, struct probe_acpi *st, int *done)
 	int r;
 
 	*done = 0;
-	if (!st->base)
+	if (!st->base) {
 		st->base = cpuhp_base(q) ?: PROBE_NO_BLOCK;
-	if (!st->nr && (r = possible_cpus(q, &st->nr)))
-		return r;
+		r = st->base == PROBE_NO_BLOCK ? 0 : possible_cpus(q, &st->nr);
+		if (r == -EREMOTEIO)
+			st->nr = 0;
+		else if (r) {
+			st->base = 0;
+			return r;
+		}
+	}
+	/* A machine that cannot hot-plug CPUs answers with an error:
+	 * there is no scan of CPUs to wait for. */
+	if (st->base != PROBE_NO_BLOCK && !st->nr) {
+		*done = 1;
+		return 0;
+	}
 	/* QEMU's CSTA selects the CPU it reads; with the command the
 	 * firmware leaves (GET_NEXT_CPU_WITH_EVENT) the data register
 	 * reads the selector back. */
-	if (st->base != PROBE_NO_BLOCK && st->nr) {
+	if (st->base != PROBE_NO_BLOCK) {
 		r = port_read(q, "w", st->base + 8, &sel);
 		if (r)
 			return r;
