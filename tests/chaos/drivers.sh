@@ -39,7 +39,7 @@ drivers_kill() {
 #             just plugged ("Duplicate device ID") or a device_del of a
 #             CPU the other had just removed ("not found"); no free slot
 #             or removable CPU left; the other unplugged the CPU this
-#             one was plugging (exit 7 each)
+#             one was plugging, or took its slot first (exit 7 each)
 #   lost      QEMU died under it (exit 8): expected only at a kill
 #   unclear   anything else: a failure of the soak
 answer() {
@@ -53,7 +53,7 @@ answer() {
 	   else
 		echo unclear
 	   fi ;;
-	7) if echo "$err" | grep -q -E "free CPU slot|removable CPU|another QMP client unplugged it"; then
+	7) if echo "$err" | grep -q -E "free CPU slot|removable CPU|another QMP client (unplugged it|plugged this slot)"; then
 		echo race
 	   else
 		echo unclear

@@ -23,7 +23,7 @@ err=$rt/err
 qemu_pid=
 
 cleanup() {
-	for vm in up noacpi none; do
+	for vm in up noacpi none race; do
 		"$hotcpu" stop --name "$vm" >/dev/null 2>&1
 	done
 	if [ -n "$qemu_pid" ]; then
@@ -197,6 +197,33 @@ check "... QEMU got _OST success and says the guest did not start it" \
 check "... the kernel added it (\"CPU1 has been hot-added\")" \
 	grep -a -q "CPU1 has been hot-added" "$rt/none/serial.log"
 expect 0 "stop it" -- stop --name none
+
+# Another QMP client takes the slot while plug waits for the guest's
+# ACPI: plug must not send a device_add QEMU would refuse (a failed
+# device_add can hang QEMU under TCG, docs/smm-cpu-hotplug.md).
+"$hotcpu" run --name race --accel tcg --kernel "$kernel" \
+	--initrd "$rt/none.img" --detach -- -S \
+	-qmp "unix:$rt/race.sock,server=on,wait=off" >/dev/null 2>&1 &
+race_run=$!
+for i in $(seq 500); do [ -S "$rt/race.sock" ] && break; sleep 0.01; done
+"$qmpcmd" "$rt/race.sock" cont >/dev/null
+"$hotcpu" plug --name race --socket 0 --core 1 --thread 0 --timeout 30 \
+	>"$rt/race.out" 2>"$rt/race.err" &
+race_pid=$!
+# plug has checked the slot and waits for the guest's ACPI (about 1 s
+# after cont under TCG) when the other client plugs it.
+sleep 0.5
+"$qmpcmd" "$rt/race.sock" device_add '{"driver": "qemu64-x86_64-cpu",
+	"id": "other", "socket-id": 0, "core-id": 1, "thread-id": 0}' >/dev/null
+wait "$race_pid"
+rc=$?
+wait "$race_run"
+out=$rt/race.out err=$rt/race.err
+check "plug that another client beat to the slot exits 7 (exit $rc)" test "$rc" = 7
+check "... saying the other client plugged it, nothing sent" \
+	in_err "another QMP client plugged this slot first (other); nothing was sent"
+out=$rt/out err=$rt/err
+expect 0 "stop it" -- stop --name race
 
 # A QEMU that hotcpu did not start, as a user's script runs it.
 sock=$rt/user.sock

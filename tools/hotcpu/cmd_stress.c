@@ -217,7 +217,8 @@ static int cycle(struct stress *st)
 		if (added[k].outcome == HP_BUDGET ||
 		    added[k].outcome == HP_REFUSED ||
 		    added[k].outcome == HP_LOST ||
-		    added[k].outcome == HP_REMOVED)
+		    added[k].outcome == HP_REMOVED ||
+		    added[k].outcome == HP_TAKEN)
 			continue;
 		e = hotplug__remove(&st->s.hp, &added[k].slot, st->timeout_ms,
 				    &res);

@@ -78,7 +78,8 @@ static const char exit_codes[] =
 	"  5  timeout: no confirmation before --timeout (default 30 s)\n"
 	"  6  no such VM, or it is not running\n"
 	"  7  no such CPU, CPU 0, no free slot, the TCG vCPU budget is spent,\n"
-	"     or another client unplugged the CPU being plugged\n"
+	"     or another client unplugged the CPU being plugged or\n"
+	"     plugged its slot first\n"
 	"  8  lost: QEMU exited or QEMU and the guest disagree about a CPU\n";
 
 static const char confirmation[] =

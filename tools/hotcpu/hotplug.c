@@ -1,12 +1,17 @@
 /* Plugging and unplugging vCPUs in batches and waiting until each
  * change is confirmed: for an add, the guest's _OST success and the CPU
  * online; for a remove, QEMU's DEVICE_DELETED and the slot empty. */
+#define _GNU_SOURCE	/* struct ucred */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "hotcpu.h"
@@ -191,7 +196,7 @@ static void log_action(struct hotplug *h, const struct hp_result *r)
 		[HP_OST_FAILED] = "ost-failed",
 		[HP_GUEST_REFUSED] = "guest-refused", [HP_TIMEOUT] = "timeout",
 		[HP_BUDGET] = "budget", [HP_LOST] = "lost",
-		[HP_REMOVED] = "removed",
+		[HP_REMOVED] = "removed", [HP_TAKEN] = "taken",
 	};
 	json_t *ev = json_pack("{s:s, s:s, s:i, s:s, s:f, s:s}", "event",
 			       r->add ? "HOTCPU_PLUG" : "HOTCPU_UNPLUG",
@@ -546,12 +551,70 @@ static int send_remove(struct hotplug *h, struct hp_result *r)
 	return 0;
 }
 
+/* A device_add that fails makes QEMU 10 wait for an RCU grace period
+ * (drain_call_rcu()), and under multi-threaded TCG that wait can stop
+ * QEMU for good (docs/smm-cpu-hotplug.md, Limits). So two hotcpu
+ * processes plugging the same QEMU, one by name and one with --qmp say,
+ * must never race for a slot: each holds a lock of that QEMU process's
+ * own while it checks its slots against QEMU's list and sends its
+ * device_adds. -1 if there is no such lock (no peer pid, no runtime
+ * directory): the check alone then narrows the race. */
+static int send_lock(struct hotplug *h)
+{
+	char path[PATH_MAX];
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	double deadline = util__now_ms() + 10000;
+	int fd;
+
+	if (getsockopt(h->q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    cred.pid <= 0 || vm__base_dir(path, sizeof(path) - 32))
+		return -1;
+	snprintf(path + strlen(path), 32, "/qemu-%d.plug.lock", (int)cred.pid);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || util__now_ms() >= deadline) {
+			close(fd);
+			return -1;
+		}
+		util__sleep_ms(5);
+	}
+	return fd;
+}
+
+static void send_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Whether QEMU lists the slot of r as taken now. */
+static int slot_taken(const struct cpu_list *now, struct hp_result *r)
+{
+	for (size_t i = 0; i < now->n; i++) {
+		const struct cpu_slot *s = &now->slot[i];
+
+		if (s->index != r->slot.index || !s->present)
+			continue;
+		r->outcome = HP_TAKEN;
+		snprintf(r->why, sizeof(r->why), "another QMP client plugged "
+			 "this slot first (%s); nothing was sent",
+			 *s->id ? s->id : s->qom_path);
+		return 1;
+	}
+	return 0;
+}
+
 /* Sends every request, up to the first QEMU does not take. */
 static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 		      struct hp_result *res)
 {
 	struct hotplug *h = b->h;
-	int up = 1, at_boot = 0, prelaunch = 0, err;
+	int up = 1, at_boot = 0, prelaunch = 0, err = 0, lock = -1;
+	int have_now = 0;
+	struct cpu_list now;
 	double t0, boot_wait_ms = 0;
 
 	guest__poll(&h->con);
@@ -604,6 +667,10 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 			boot_wait_ms = util__now_ms() - t0;
 		guest__poll(&h->con);
 	}
+	if (b->add) {
+		lock = send_lock(h);
+		have_now = !cpus__query(h->q, &now);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct hp_wait *w = &b->w[i];
 
@@ -615,18 +682,26 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 				       .refusals = h->con.refusals };
 		b->n++;
 		b->left++;
-		err = b->add ? send_add(h, &res[i]) : send_remove(h, &res[i]);
+		if (b->add && have_now && slot_taken(&now, &res[i]))
+			err = 1;
+		else
+			err = b->add ? send_add(h, &res[i]) :
+				       send_remove(h, &res[i]);
 		if (err < 0)
-			return err;
+			break;
 		if (err) {
 			batch_done(b, w);
 			/* QMP is gone: nothing more can be sent. */
 			if (res[i].outcome == HP_LOST)
 				batch_lost(b, -ECONNRESET);
-			return 0;
+			err = 0;
+			break;
 		}
 	}
-	return 0;
+	send_unlock(lock);
+	if (have_now)
+		cpus__free(&now);
+	return err < 0 ? err : 0;
 }
 
 int hotplug__batch(struct hotplug *h, int add, struct cpu_slot **slots,

@@ -21,6 +21,7 @@ enum hp_outcome {
 	HP_BUDGET,	/* refused by hotcpu: QEMU would abort (TCG) */
 	HP_LOST,	/* QEMU exited, or QEMU and guest disagree */
 	HP_REMOVED,	/* another client unplugged it before it was up */
+	HP_TAKEN,	/* another client plugged the slot first */
 };
 
 struct hotplug {

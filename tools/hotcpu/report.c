@@ -48,6 +48,7 @@ int report__exit_code(enum hp_outcome outcome)
 		return HOTCPU_EXIT_TIMEOUT;
 	case HP_BUDGET:
 	case HP_REMOVED:
+	case HP_TAKEN:
 		return HOTCPU_EXIT_NO_CPU;
 	case HP_LOST:
 		return HOTCPU_EXIT_LOST;
