@@ -37,3 +37,21 @@ check() {
 }
 in_err() { grep -q -- "$1" "$err"; }
 in_out() { grep -q -- "$1" "$out"; }
+# need_files FILE...: the whole test is skipped, saying which, when one
+# is missing; need_commands CMD... likewise for programs.
+need_files() {
+	local f
+	for f; do
+		[ -e "$f" ] && continue
+		echo "1..0 # SKIP $f is missing (make check builds it)"
+		exit 0
+	done
+}
+need_commands() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null && continue
+		echo "1..0 # SKIP $c is missing (make deps)"
+		exit 0
+	done
+}

@@ -61,18 +61,8 @@ rule_after() {
 }
 field() { "$hotcpu" status "$@" --json | jq -r "$JQ"; }
 
-for f in "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f is missing (make check builds it)"
-		exit 0
-	fi
-done
-for c in qemu-system-x86_64 jq busybox cpio; do
-	if ! command -v "$c" >/dev/null; then
-		echo "1..0 # SKIP $c is missing (make deps)"
-		exit 0
-	fi
-done
+need_files "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"
+need_commands qemu-system-x86_64 jq busybox cpio
 kernel=$build/guest/vmlinuz
 sh tests/guests/build-initrd.sh "$rt/udev.img" udev
 sh tests/guests/build-initrd.sh "$rt/none.img" none

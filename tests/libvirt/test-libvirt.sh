@@ -26,18 +26,8 @@ t=
 
 skip() { echo "ok $((n += 1)) - # SKIP $1"; }
 
-for f in "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f is missing (make check builds it)"
-		exit 0
-	fi
-done
-for c in jq busybox cpio; do
-	if ! command -v "$c" >/dev/null; then
-		echo "1..0 # SKIP $c is missing (make deps)"
-		exit 0
-	fi
-done
+need_files "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"
+need_commands jq busybox cpio
 if ! why=$(lv_why_not); then
 	echo "1..0 # SKIP $why"
 	exit 0

@@ -50,13 +50,8 @@ qemu_alive() {
 	kill -0 "$pid" 2>/dev/null
 }
 
-for f in "$hotcpu" "$build/hotcpu.fd" "$build/guest/vmlinuz" \
-	"$build/guest/initrd.img"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f is missing (make && make guest)"
-		exit 0
-	fi
-done
+need_files "$hotcpu" "$build/hotcpu.fd" "$build/guest/vmlinuz" \
+	"$build/guest/initrd.img"
 if ! command -v qemu-system-x86_64 >/dev/null || ! command -v jq >/dev/null; then
 	echo "1..0 # SKIP qemu-system-x86_64 or jq is missing (make deps)"
 	exit 0
