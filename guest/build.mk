@@ -11,7 +11,8 @@ $(GUEST_INITRD): guest/build.sh guest/init.sh guest/cpuwatch.c guest/ioport.c gu
 	sh guest/build.sh initrd $(GUEST) $(CC)
 
 GUEST_INITRD_KEXEC := $(GUEST)/initrd-kexec.img
-$(GUEST_INITRD_KEXEC): $(GUEST_KERNEL) $(GUEST_INITRD) guest/build.sh
+$(GUEST_INITRD_KEXEC): $(GUEST_KERNEL) $(GUEST_INITRD) guest/build.sh \
+		guest/append-cpio.sh
 	sh guest/build.sh kexec $(GUEST) $(CC)
 
 guest: $(GUEST_KERNEL) $(GUEST_INITRD) $(GUEST_INITRD_KEXEC)

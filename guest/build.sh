@@ -67,14 +67,6 @@ if [ "$what" = kexec ]; then
 	done
 	cp "$out/vmlinuz" "$root/kexec/vmlinuz"
 	cp "$out/initrd.img" "$root/kexec/initrd.img"
-	# An uncompressed cpio appended to the base initramfs: the kernel
-	# unpacks both into one rootfs, but finds a cpio header only at a
-	# 4-byte boundary, so pad the gzip stream with zeros to one.
-	(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/kexec.cpio"
-	cp "$out/initrd.img" "$out/initrd-kexec.img.tmp"
-	pad=$(( (4 - $(stat -c %s "$out/initrd.img") % 4) % 4 ))
-	head -c "$pad" /dev/zero >>"$out/initrd-kexec.img.tmp"
-	cat "$work/kexec.cpio" >>"$out/initrd-kexec.img.tmp"
-	mv "$out/initrd-kexec.img.tmp" "$out/initrd-kexec.img"
+	sh "$srcdir/append-cpio.sh" "$out/initrd.img" "$root" "$out/initrd-kexec.img"
 	echo "guest: kexec initramfs $(du -k "$out/initrd-kexec.img" | cut -f1) KiB"
 fi

@@ -17,17 +17,10 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The bundled guest plus /bin/chaos: an uncompressed cpio appended to
-# the gzip one, padded to 4 bytes (the kernel looks for a cpio header at
-# a 4-byte boundary; guest/build.sh's kexec variant does the same).
+# The bundled guest plus /bin/chaos.
 mkdir -p "$work/overlay/bin"
 install -m 755 guest/chaos.sh "$work/overlay/bin/chaos"
-(cd "$work/overlay" && find . | cpio -o -H newc --quiet) >"$work/overlay.cpio"
-cp "$build/guest/initrd.img" "$out/bundled.img.tmp"
-pad=$(( (4 - $(stat -c %s "$build/guest/initrd.img") % 4) % 4 ))
-head -c "$pad" /dev/zero >>"$out/bundled.img.tmp"
-cat "$work/overlay.cpio" >>"$out/bundled.img.tmp"
-mv "$out/bundled.img.tmp" "$out/bundled.img"
+sh guest/append-cpio.sh "$build/guest/initrd.img" "$work/overlay" "$out/bundled.img"
 
 root=$work/onliner
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"

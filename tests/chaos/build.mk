@@ -14,7 +14,7 @@ CHAOS_DEPS := $(BUILD)/hotcpu $(BUILD)/hotcpu.fd $(GUEST_KERNEL) \
 	$(CHAOS_IMGS) $(BUILD)/tests/tools/qmp-cmd
 CHAOS_CYCLES ?= 3000
 
-$(CHAOS_IMGS) &: tests/chaos/build-initrd.sh guest/chaos.sh guest/ioport.c \
+$(CHAOS_IMGS) &: tests/chaos/build-initrd.sh guest/append-cpio.sh guest/chaos.sh guest/ioport.c \
 		guest/physmem.c $(GUEST_INITRD)
 	sh tests/chaos/build-initrd.sh $(BUILD) $(CHAOS) $(CC)
 

@@ -111,7 +111,7 @@ static int read_present(struct qmp *q, struct cpu_list *l)
 	return 0;
 }
 
-int cpus__query(struct qmp *q, struct cpu_list *l)
+int cpus__query_slots(struct qmp *q, struct cpu_list *l)
 {
 	json_t *ret, *e;
 	size_t i;
@@ -159,8 +159,14 @@ int cpus__query(struct qmp *q, struct cpu_list *l)
 	for (i = 0; i < l->n; i++)
 		l->slot[i].index = i;
 	compute_apic_ids(l);
-	r = read_present(q, l);
-	if (r)
+	return 0;
+}
+
+int cpus__query(struct qmp *q, struct cpu_list *l)
+{
+	int r = cpus__query_slots(q, l);
+
+	if (!r && (r = read_present(q, l)))
 		cpus__free(l);
 	return r;
 }

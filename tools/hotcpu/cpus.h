@@ -36,6 +36,9 @@ struct cpu_list {
 /* Queries QEMU (query-hotpluggable-cpus, query-cpus-fast, qom-get
  * apic-id); online stays unknown. */
 int cpus__query(struct qmp *q, struct cpu_list *l);
+/* Only query-hotpluggable-cpus: slots, presence and device ids, without
+ * the per-CPU reads of cpus__query() (QEMU's APIC IDs, online state). */
+int cpus__query_slots(struct qmp *q, struct cpu_list *l);
 void cpus__free(struct cpu_list *l);
 /* Fills online from the guest's online CPU numbers. */
 void cpus__set_online(struct cpu_list *l, const unsigned char *online,

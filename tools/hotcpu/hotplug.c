@@ -3,13 +3,11 @@
  * online; for a remove, QEMU's DEVICE_DELETED and the slot empty. */
 #define _GNU_SOURCE	/* struct ucred */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -557,31 +555,20 @@ static int send_remove(struct hotplug *h, struct hp_result *r)
  * processes plugging the same QEMU, one by name and one with --qmp say,
  * must never race for a slot: each holds a lock of that QEMU process's
  * own while it checks its slots against QEMU's list and sends its
- * device_adds. -1 if there is no such lock (no peer pid, no runtime
- * directory): the check alone then narrows the race. */
+ * device_adds. Negative if there is no such lock (no peer pid, no
+ * runtime directory, held for 10 s): the check alone then narrows the
+ * race. */
 static int send_lock(struct hotplug *h)
 {
 	char path[PATH_MAX];
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	double deadline = util__now_ms() + 10000;
-	int fd;
 
 	if (getsockopt(h->q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
 	    cred.pid <= 0 || vm__base_dir(path, sizeof(path) - 32))
 		return -1;
 	snprintf(path + strlen(path), 32, "/qemu-%d.plug.lock", (int)cred.pid);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || util__now_ms() >= deadline) {
-			close(fd);
-			return -1;
-		}
-		util__sleep_ms(5);
-	}
-	return fd;
+	return util__lock_file(path, 10000);
 }
 
 static void send_unlock(int fd)
@@ -669,7 +656,7 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 	}
 	if (b->add) {
 		lock = send_lock(h);
-		have_now = !cpus__query(h->q, &now);
+		have_now = !cpus__query_slots(h->q, &now);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct hp_wait *w = &b->w[i];

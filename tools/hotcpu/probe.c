@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpus.h"
 #include "probe.h"
 #include "util.h"
 
@@ -70,14 +71,13 @@ static unsigned long cpuhp_base(struct qmp *q)
 
 static int possible_cpus(struct qmp *q, unsigned int *nr)
 {
-	json_t *ret;
-	int r = qmp__execute(q, "query-hotpluggable-cpus", NULL, &ret,
-			     PROBE_TIMEOUT_MS);
+	struct cpu_list l;
+	int r = cpus__query_slots(q, &l);
 
 	if (r)
 		return r;
-	*nr = json_is_array(ret) ? (unsigned int)json_array_size(ret) : 0;
-	json_decref(ret);
+	*nr = (unsigned int)l.n;
+	cpus__free(&l);
 	return 0;
 }
 

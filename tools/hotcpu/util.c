@@ -6,10 +6,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+int util__lock_file(const char *path, int timeout_ms)
+{
+	double deadline = util__now_ms() + timeout_ms;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || util__now_ms() > deadline) {
+			close(fd);
+			return -EBUSY;
+		}
+		util__sleep_ms(5);
+	}
+	return fd;
+}
 
 double util__now_ms(void)
 {

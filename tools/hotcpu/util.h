@@ -14,6 +14,11 @@ void util__sleep_ms(double ms);
  * files open, such as a lock taken with flock(1). */
 void util__close_inherited(void);
 
+/* An exclusive flock(2) on path (created 0600), waited for up to
+ * timeout_ms: the descriptor (close it to unlock), -EBUSY when another
+ * process holds it that long, or -errno. */
+int util__lock_file(const char *path, int timeout_ms);
+
 /* Reads a whole file, NUL-terminated; *out is malloc'ed. */
 int util__read_file(const char *path, char **out, size_t *len);
 /* Writes atomically through path.tmp and rename(). */

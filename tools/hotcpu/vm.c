@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -299,21 +298,12 @@ int vm__wait_recorded(struct vm *vm, int timeout_ms)
 int vm__lock(struct vm *vm, int timeout_ms)
 {
 	char path[PATH_MAX + 16];
-	double deadline = util__now_ms() + timeout_ms;
+	int fd;
 
 	VM_PATH(vm, "lock", path);
-	vm->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (vm->lock_fd < 0)
-		return -errno;
-	while (flock(vm->lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || util__now_ms() > deadline) {
-			close(vm->lock_fd);
-			vm->lock_fd = -1;
-			return -EBUSY;
-		}
-		util__sleep_ms(20);
-	}
-	return 0;
+	fd = util__lock_file(path, timeout_ms);
+	vm->lock_fd = fd < 0 ? -1 : fd;
+	return fd < 0 ? fd : 0;
 }
 
 void vm__unlock(struct vm *vm)
