@@ -91,6 +91,11 @@ void check_end(void)
 {
 	struct model *m = M;
 
+	/* Only junk in the register block or on APM_CNT may look like a
+	 * broken device model. */
+	if (m->st.stats.refused && !(m->o->faults & (1ULL << F_JUNK)))
+		violation(INV_REFUSED, "the firmware refused %u events",
+			  m->st.stats.refused);
 	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
 		struct mcpu *c = &m->cpu[i];
 

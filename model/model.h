@@ -65,7 +65,10 @@ enum model_bringup { BRINGUP_MAILBOX, BRINGUP_SIPI };
 	X(RESET_RERUN, "reset-rerun",                                        \
 	  "a CPU left SMM into the reset vector")                            \
 	X(CPU_VANISHED, "cpu-vanished",                                      \
-	  "QEMU unplugged a CPU the OS had not asked to eject")
+	  "QEMU unplugged a CPU the OS had not asked to eject")             \
+	X(REFUSED, "refused",                                                \
+	  "the firmware refused an event of an honest QEMU and AML (no "    \
+	  "junk written by the guest)")
 
 enum invariant {
 #define INV_ENUM(e, name, what) INV_##e,

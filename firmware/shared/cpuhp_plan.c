@@ -4,6 +4,7 @@
 #include "cpuhp_plan.h"
 #include "debug.h"
 #include "hw/cpuhp.h"
+#include "mutation.h"
 
 #define refuse(plan, sel, fmt, ...)                                          \
 	do {                                                                 \
@@ -53,8 +54,18 @@ static void consider(struct cpuhp *c, const struct smm_slot *slots,
 			return;
 		}
 		if (s->state != SLOT_ABSENT) {
-			refuse(plan, sel, "APIC ID 0x%x is already admitted",
-			       s->apic_id);
+			/* QEMU's CSCN raises its SMI after its scan and clears
+			 * each insert event only after that SMI: a CPU plugged
+			 * during one CSCN is admitted by its SMI and seen again
+			 * by the next CSCN's. Its ID must still be the one
+			 * admitted; then there is nothing to do. */
+			if (MUTATION(REFUSE_PENDING)) {
+				refuse(plan, sel, "APIC ID 0x%x is already "
+				       "admitted", s->apic_id);
+				return;
+			}
+			if (id_ok(c, slots, sel, plan))
+				plan->nr_pending++;
 			return;
 		}
 		if (plan->nr_add >= max_add) {
@@ -92,6 +103,7 @@ int cpuhp_collect(struct cpuhp *c, const struct smm_slot *slots,
 	int r;
 
 	plan->nr_add = plan->nr_eject = plan->nr_refused = 0;
+	plan->nr_pending = 0;
 	if (max_add > SMM_MAX_CPUS)
 		max_add = SMM_MAX_CPUS;
 	/* Each iteration moves from forward, so at most nr scans. */

@@ -11,6 +11,7 @@
 
 struct cpuhp_plan {
 	uint32_t nr_add, nr_eject, nr_refused;
+	uint32_t nr_pending;	/* insert events of CPUs already admitted */
 	uint32_t add[SMM_MAX_CPUS];	/* slots (selectors) to admit */
 	uint32_t eject[SMM_MAX_CPUS];	/* slots to eject */
 };
@@ -20,9 +21,11 @@ struct cpuhp_plan {
  * its selector at boot, no other slot holds that ID, its slot is absent,
  * and fewer than max_add CPUs were taken already; it is ejected only if
  * the OS handed the eject to firmware, it is present, admitted or
- * relocated, and not the BSP, and no insert is pending for it. Anything else is refused
- * with a DBG_ERR line and counted. Reads the block and the slots only:
- * the caller applies the plan. Returns 0, or -1 if the block answered a
+ * relocated, and not the BSP, and no insert is pending for it. An insert
+ * event on a slot already admitted under the same APIC ID is one the OS
+ * has not cleared yet: counted in nr_pending, nothing else. Anything
+ * else is refused with a DBG_ERR line and counted. Reads the block and
+ * the slots only: the caller applies the plan. Returns 0, or -1 if the block answered a
  * selector that does not exist (the plan holds what came before). */
 int cpuhp_collect(struct cpuhp *c, const struct smm_slot *slots,
 		  uint32_t bsp_slot, uint32_t max_add,

@@ -31,7 +31,10 @@
 	  "a parked CPU halts without its local APIC timer: only an SMI "    \
 	  "ends the hlt")                                                    \
 	X(NO_RELOCATE_WAIT, "no-relocate-wait", "os-unrelocated",            \
-	  "the monarch gives up on a new CPU's relocation after 10 ms")
+	  "the monarch gives up on a new CPU's relocation after 10 ms")      \
+	X(REFUSE_PENDING, "refuse-pending", "refused",                       \
+	  "the plan refuses an insert event the AML has not cleared yet, "   \
+	  "of a CPU the last session admitted")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

@@ -111,11 +111,29 @@ static void test_refuse_selector_that_does_not_exist(void **state)
 	assert_slots_untouched();
 }
 
+/* QEMU's CSCN clears insert events only after its SMI, so the next
+ * CSCN's SMI sees a CPU the last one admitted: nothing to do, no error. */
+static void test_insert_event_of_admitted_cpu_is_pending(void **state)
+{
+	(void)state;
+	plug(1);
+	slots[2].state = SLOT_ADMITTED;
+	plug(2);
+	memcpy(before, slots, sizeof(slots));
+	assert_int_equal(collect(NR), 0);
+	assert_int_equal(plan.nr_add, 0);
+	assert_int_equal(plan.nr_refused, 0);
+	assert_int_equal(plan.nr_pending, 2);
+	assert_string_equal(support_log, "");
+	assert_slots_untouched();
+}
+
 static void test_refuse_apic_id_already_admitted(void **state)
 {
 	(void)state;
-	/* An insert event on a slot that is already relocated... */
+	/* An admitted slot whose CPU now answers another APIC ID... */
 	plug(1);
+	f.cpu[1].arch_id = 5;
 	/* ...and a new CPU whose APIC ID collides with slot 1's. */
 	plug(4);
 	slots[4].apic_id = 1;
@@ -123,8 +141,10 @@ static void test_refuse_apic_id_already_admitted(void **state)
 	memcpy(before, slots, sizeof(slots));
 	assert_int_equal(collect(NR), 0);
 	assert_int_equal(plan.nr_add, 0);
+	assert_int_equal(plan.nr_pending, 0);
 	assert_int_equal(plan.nr_refused, 2);
-	assert_log("selector 1: APIC ID 0x1 is already admitted; refused");
+	assert_log("selector 1: GET_CPU_ID says APIC ID 0x5, boot said 0x1; "
+		   "refused");
 	assert_log("selector 4: APIC ID 0x1 is already admitted in slot 1");
 	assert_slots_untouched();
 }
@@ -264,6 +284,7 @@ int main(void)
 		T(test_collect_inserted_cpus),
 		T(test_collect_eject),
 		T(test_refuse_selector_that_does_not_exist),
+		T(test_insert_event_of_admitted_cpu_is_pending),
 		T(test_refuse_apic_id_already_admitted),
 		T(test_refuse_more_new_cpus_than_the_maximum),
 		T(test_refuse_insert_during_eject),
