@@ -4,10 +4,17 @@
  *   ioport junk PORT LEN COUNT SEED
  *       COUNT writes of random values and sizes to PORT..PORT+LEN-1,
  *       then prints "IOPORT-JUNK PORT COUNT done"
+ *   ioport rep PORT VALUE COUNT [SECONDS]
+ *       COUNT byte writes of VALUE to PORT, each an "out %al, (%dx)", or
+ *       as many as fit in SECONDS (COUNT 0: no limit), then prints
+ *       "IOPORT-REP PORT COUNT done". With a time limit it stops by
+ *       itself: under TCG a CPU that raises an SMI with every
+ *       instruction takes no signal.
  * The kernel has no /dev/port, so this takes iopl(3) (root only). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/io.h>
+#include <time.h>
 
 static unsigned long num(const char *s)
 {
@@ -27,10 +34,10 @@ static void out(unsigned port, unsigned size, unsigned v)
 int main(int argc, char **argv)
 {
 	if (argc < 3 || iopl(3)) {
-		fprintf(stderr, "usage: ioport r|w|junk ... (needs root)\n");
+		fprintf(stderr, "usage: ioport r|w|rep|junk ... (needs root)\n");
 		return 2;
 	}
-	if (argv[1][0] == 'r') {
+	if (argv[1][0] == 'r' && argv[1][1] != 'e') {
 		unsigned port = num(argv[2]), size = argc > 3 ? num(argv[3]) : 1;
 		unsigned v = size == 1 ? inb(port) :
 			     size == 2 ? inw(port) : inl(port);
@@ -38,6 +45,17 @@ int main(int argc, char **argv)
 		printf("IOPORT 0x%x=0x%x\n", port, v);
 	} else if (argv[1][0] == 'w' && argc >= 4) {
 		out(num(argv[2]), argc > 4 ? num(argv[4]) : 1, num(argv[3]));
+	} else if (argv[1][0] == 'r' && argv[1][1] == 'e' && argc >= 5) {
+		unsigned port = num(argv[2]), v = num(argv[3]);
+		unsigned long count = num(argv[4]), i;
+		time_t end = argc > 5 ? time(NULL) + (time_t)num(argv[5]) : 0;
+
+		for (i = 0; !count || i < count; i++) {
+			if (end && !(i & 1023) && time(NULL) >= end)
+				break;
+			outb((unsigned char)v, port);
+		}
+		printf("IOPORT-REP 0x%x %lu done\n", port, i);
 	} else if (argv[1][0] == 'j' && argc >= 6) {
 		unsigned port = num(argv[2]), len = num(argv[3]);
 		unsigned long count = num(argv[4]);

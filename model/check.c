@@ -59,9 +59,13 @@ void check_rsm(struct mcpu *c, const struct save_state *s)
 	}
 	if (!back_to_os(c, s))
 		return;
+	/* Once junk overwrote the 4, a CPU that read the junk cannot know
+	 * of the request; the asker holds the AML's lock, so no other CPU
+	 * can read _STA before the eject. */
 	for (uint32_t i = 0; i < m->o->max_cpus; i++)
 		if (m->eject_pending[i] && m->cpu[i].exists &&
-		    m->eject_asked[i] < c->smm_entry_step)
+		    m->eject_asked[i] < c->smm_entry_step &&
+		    (!m->eject_junked[i] || m->eject_asker[i] == c->idx))
 			violation(INV_EXIT_BEFORE_EJECT, "CPU %d returns to the "
 				  "OS before the eject of CPU %u that the OS "
 				  "asked for before its SMI", c->idx, i);

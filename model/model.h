@@ -89,8 +89,8 @@ enum invariant {
 	X(INIT_BAD, "init-bad",                                              \
 	  "the OS's INIT-SIPI-SIPI races an SMI to the same CPU")           \
 	X(JUNK, "junk",                                                      \
-	  "guest userspace writes junk to port 0xB2 and to the register "    \
-	  "block's selector, command and data")                              \
+	  "guest userspace writes junk to port 0xB2 (also right over the "   \
+	  "AML's 4) and to the register block's selector, command and data") \
 	X(OVERLAP, "overlap",                                                \
 	  "device_add and device_del back to back, or overlapping")          \
 	X(BOOT_ADD, "boot-add", "a CPU is plugged while the firmware boots") \
@@ -179,6 +179,9 @@ struct mcpu {
 	uint64_t smm_entry_step;
 	bool smm_parked;	/* in smm_park() */
 	int ej0_target;		/* the CPU its _EJ0 is for, or -1 */
+	/* Its last instruction was the AML's "out %al, (%dx)" of 4 to
+	 * APM_CNT: the registers an SMI taken now saves (smm_ctx.asked). */
+	bool out_apm4;
 	/* OS view */
 	bool os_present, os_online, os_callin, os_dying, os_dead;
 	bool os_ejected_req;	/* the OS asked the firmware to eject it */
@@ -276,6 +279,10 @@ struct model {
 	/* Pending ejects the OS asked for: the step of the SMI write. */
 	uint64_t eject_asked[MODEL_MAX_CPUS];
 	bool eject_pending[MODEL_MAX_CPUS];
+	/* Junk overwrote that request's 4 (fault junk): only its asker,
+	 * which holds the AML's lock, must wait for the eject. */
+	bool eject_junked[MODEL_MAX_CPUS];
+	int eject_asker[MODEL_MAX_CPUS];
 	/* Host (QMP) */
 	uint32_t cycles_done;
 	bool host_unplugging[MODEL_MAX_CPUS];

@@ -105,24 +105,67 @@ static void linux_remove(struct mcpu *c, struct mcpu *x)
 	os_ost(c, (uint32_t)x->idx, 3, 0);
 }
 
+static uint8_t junk_apm_value(void)
+{
+	uint8_t v;
+
+	do
+		v = (uint8_t)rng_below(M, 256);
+	while (v == APM_CNT_CPU_HOTPLUG || v == 2 || v == 3);
+	return v;
+}
+
+/* Junk to APM_CNT. Over a 4 not taken yet, a CPU that reads the junk
+ * cannot know of the request (check_rsm()). */
+static void junk_apm_write(struct mcpu *j, uint8_t v)
+{
+	struct model *m = M;
+
+	if (m->apm_cnt == APM_CNT_CPU_HOTPLUG)
+		for (uint32_t i = 0; i < m->o->max_cpus; i++)
+			if (m->eject_pending[i])
+				m->eject_junked[i] = true;
+	port_write(j, APM_CNT_PORT, 1, v);
+}
+
+/* Right after c's AML wrote 4: another vCPU's junk OUT to APM_CNT, which
+ * QEMU handles next, before that vCPU takes the broadcast SMI (under KVM
+ * the SMI waits for its next entry; the soak's junk writer met it). */
+void junk_over_apm(struct mcpu *c)
+{
+	struct model *m = M;
+	uint32_t from = rng_below(m, m->o->max_cpus);
+
+	for (uint32_t k = 0; k < m->o->max_cpus; k++) {
+		struct mcpu *j = &m->cpu[(from + k) % m->o->max_cpus];
+		uint8_t v;
+
+		if (j == c || !j->exists || j->mode != M_OS || j->in_smm)
+			continue;
+		v = junk_apm_value();
+		trace(j->idx, "junk: 0x%x to port 0xb2, right after CPU %d's 4",
+		      v, c->idx);
+		junk_apm_write(j, v);
+		return;
+	}
+}
+
 static void junk(struct mcpu *c)
 {
 	struct model *m = M;
 	uint8_t v;
 
 	wait_us(c, 2);
-	/* Never inside an AML method: a guest that races its own AML
-	 * corrupts its own hotplug state, whatever the firmware does. The
-	 * check and the access are one step. */
-	if (m->cplk != -1)
-		return;
-	switch (rng_below(m, 4)) {
+	/* The register block never inside an AML method: a guest that
+	 * races its own AML there corrupts its own hotplug state, whatever
+	 * the firmware does. The check and the access are one step. Junk
+	 * on APM_CNT (never 4) may come at any time, also over the AML's
+	 * own 4 before the monarch reads it. */
+	switch (m->cplk != -1 ? 0 : rng_below(m, 4)) {
 	case 0:
-		do
-			v = (uint8_t)rng_below(m, 256);
-		while (v == APM_CNT_CPU_HOTPLUG || v == 2 || v == 3);
+		v = junk_apm_value();
 		trace(c->idx, "junk: 0x%x to port 0xb2", v);
-		port_write(c, APM_CNT_PORT, 1, v);
+		junk_apm_write(c, v);
 		break;
 	case 1:
 		port_write(c, CPUHP_BASE_Q35 + CPUHP_W_CPU_SEL, 4,

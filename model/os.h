@@ -23,5 +23,7 @@ void cpu_up(struct mcpu *c, struct mcpu *x);
 void cpu_down(struct mcpu *c, struct mcpu *x);
 /* On the dying CPU itself; does not return. */
 void play_dead(struct mcpu *c);
+/* Another OS CPU's junk write to APM_CNT right after c's 4 (fault junk). */
+void junk_over_apm(struct mcpu *c);
 
 #endif

@@ -3,6 +3,7 @@
 #include "hw/cpuhp.h"
 #include "hw/q35.h"
 #include "model.h"
+#include "os.h"
 #include "os_aml.h"
 
 /* Which AML access relies on state an earlier access set up: a flags or
@@ -45,6 +46,18 @@ static void aml_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 	if (port == APM_CNT_PORT && c->ej0_target >= 0) {
 		m->eject_pending[c->ej0_target] = true;
 		m->eject_asked[c->ej0_target] = m->step;
+		m->eject_junked[c->ej0_target] = false;
+		m->eject_asker[c->ej0_target] = c->idx;
+	}
+	/* The writer's own SMI is taken at the next instruction boundary,
+	 * with AL = 4 and DX = 0xb2 still in its registers; again after
+	 * RSM if another SMI came meanwhile. */
+	if (port == APM_CNT_PORT && v == APM_CNT_CPU_HOTPLUG) {
+		if (fault(F_JUNK, 100))
+			junk_over_apm(c);
+		c->out_apm4 = true;
+		point(c);
+		c->out_apm4 = false;
 	}
 }
 

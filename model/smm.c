@@ -257,6 +257,10 @@ void smm_run_stub(struct mcpu *c)
 		.st = &M->st,
 		.p = &model_platform,
 		.first_smi_lock = &M->first_smi_lock,
+		/* firmware/smm/handler.c os_wrote_apm_cpuhp(): AL and DX in
+		 * the save state of an entry from OS code. */
+		.asked = c->out_apm4 && c->saved_kind == CTX_CONT &&
+			 c->mode_before_smm == M_OS,
 	};
 	uint32_t slot = (c->smbase + SMM_ENTRY_OFFSET - MODEL_TILES) /
 			SMM_TILE_SIZE;

@@ -32,6 +32,12 @@
 	  "ends the hlt")                                                    \
 	X(NO_RELOCATE_WAIT, "no-relocate-wait", "os-unrelocated",            \
 	  "the monarch gives up on a new CPU's relocation after 10 ms")      \
+	X(NO_ASK, "no-ask", "exit-before-eject",                             \
+	  "a CPU that had just written 4 to APM_CNT records no ask: junk "   \
+	  "written over the 4 loses the AML's request")                      \
+	X(ASK_CLOSED_TAKE, "ask-closed-take", "exit-before-eject",           \
+	  "a CPU that had just written 4 takes a closed session that took " \
+	  "a 4 for the one that took its own")                               \
 	X(REFUSE_PENDING, "refuse-pending", "refused",                       \
 	  "the plan refuses an insert event the AML has not cleared yet, "   \
 	  "of a CPU the last session admitted")

@@ -91,12 +91,18 @@ struct smm_slot {
 	 * (firmware/shared/smm_session.c). */
 	uint32_t eject;		/* written by the monarch */
 	uint32_t parked;	/* written by the CPU */
+	/* SMM_ASK_WAITING, set by the CPU after its own write of 4; the
+	 * monarch replaces it with the session that scans for it. */
+	uint32_t ask;
 };
+
+#define SMM_ASK_WAITING		2	/* even: never a session number */
 
 struct smm_stats {
 	uint32_t sessions;
 	uint32_t admitted, relocated, ejected, refused;
 	uint32_t resent_smis;
+	uint32_t asks;		/* scans for a CPU whose 4 was overwritten */
 };
 
 /* The SMM module's state, at a fixed offset in its image
@@ -118,6 +124,8 @@ struct smm_state {
 	uint32_t session;
 	/* Session whose exit phase began: ejects marked, the rest wait. */
 	uint32_t exit;
+	/* Last session that took a 4 from APM_CNT. */
+	uint32_t took4;
 	struct smm_stats stats;
 	struct smm_admit admit[SMM_MAX_CPUS];
 	struct smm_slot slots[SMM_MAX_CPUS];

@@ -19,7 +19,17 @@
  * read, whatever the number of CPUs.
  *
  * Ejects take a CPU that parked in the session, or one the monarch shut
- * out of SMM by claiming its door: it need not come. */
+ * out of SMM by claiming its door: it need not come.
+ *
+ * Another write to APM_CNT can overwrite the AML's 4 before the monarch
+ * reads it (guest userspace with I/O permission, say): the monarch would
+ * then take the SMI for not the AML's and the CPU that ran _EJ0 would
+ * read _STA = 0xF. So the CPU whose save state shows it had just written
+ * the 4 (c->asked) records an ask in its slot, and the next session the
+ * monarch opens serves it: a scan, whatever the port reads. The asker
+ * holds the AML's lock (it is right after the AML's OUT) and stays in
+ * SMM until that session closes, so no OS CPU is inside a CPU hotplug
+ * AML method while the scan changes the selector. */
 #include <stdbool.h>
 
 #include "cpuhp.h"
@@ -271,6 +281,24 @@ static uint8_t take_command(const struct smm_ctx *c)
 	return cmd;
 }
 
+/* Marks every waiting ask served by session s; returns how many. */
+static uint32_t serve_asks(struct smm_state *st, uint32_t s)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < st->nr_slots; i++) {
+		uint32_t w = SMM_ASK_WAITING;
+
+		/* Acquire: the asker's AML writes before its 4 are seen by
+		 * the scan after this. Release: the asker joins s. */
+		if (__atomic_compare_exchange_n(&st->slots[i].ask, &w, s,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			n++;
+	}
+	return n;
+}
+
 static void monarch(const struct smm_ctx *c)
 {
 	struct smm_state *st = c->st;
@@ -278,6 +306,7 @@ static void monarch(const struct smm_ctx *c)
 	struct cpuhp hp;
 	uint32_t s = (st->session + 1) | 1;
 	uint64_t t0 = now(c), t_plan, t_admit;
+	uint32_t asks;
 	uint8_t cmd;
 
 	/* Release: opens the session for APs waiting in ap(). */
@@ -287,7 +316,16 @@ static void monarch(const struct smm_ctx *c)
 	cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
 	hp.nr = st->nr_slots;
 	cmd = MUTATION(KEEP_COMMAND) ? apm_command(c) : take_command(c);
-	if (cmd != APM_CNT_CPU_HOTPLUG) {
+	if (cmd == APM_CNT_CPU_HOTPLUG)
+		/* Release: an asker that sees it open sees this after. */
+		store_release(&st->took4, s);
+	asks = MUTATION(NO_ASK) ? 0 : serve_asks(st, s) + c->asked;
+	if (asks && cmd != APM_CNT_CPU_HOTPLUG) {
+		st->stats.asks++;
+		dprintf(DBG_INFO, "smm: session %u: scans for %u CPUs that wrote "
+			"4 to APM_CNT (it reads 0x%x)\n", s, asks, cmd);
+	}
+	if (cmd != APM_CNT_CPU_HOTPLUG && !asks) {
 		/* Not the AML's: nothing to do, nobody to wait for. */
 		store_release(&st->exit, s);
 		store_release(&st->session, s + 1);
@@ -316,6 +354,65 @@ static void monarch(const struct smm_ctx *c)
 		(unsigned)(t_admit - t_plan), (unsigned)(now(c) - t_admit));
 }
 
+/* Parks the CPU if session s is open, in its exit phase, and marked
+ * the CPU for eject. */
+static void park_if_ejected(struct smm_state *st, struct smm_slot *me,
+			    uint32_t s)
+{
+	/* Acquire: pairs with the monarch's start of the exit phase; its
+	 * eject marks are visible after this. */
+	if ((s & 1) && load_acquire(&st->exit) == s && me->eject == s) {
+		/* Release: the monarch ejects only after seeing this. */
+		store_release(&me->parked, s);
+		smm_park();
+	}
+}
+
+/* The CPU had just written 4: returns a session that scans after that
+ * write. One that serves its ask does; so does an open session that took
+ * a 4: the CPU holds the AML's lock, so that 4 was its own (a CPU whose
+ * 4 an earlier session took holds the lock until that session closes).
+ * Otherwise the monarch may be in a session that began before the ask,
+ * or out of SMM with nothing pending if another value overwrote the 4:
+ * then an SMI to it opens the next session. */
+static uint32_t ask(const struct smm_ctx *c, struct smm_slot *me)
+{
+	struct smm_state *st = c->st;
+	uint32_t bsp = st->slots[st->bsp_slot].apic_id, a, s;
+	uint64_t t = 0;
+	bool sent = false;
+
+	/* Release: pairs with the acquire in serve_asks(). */
+	store_release(&me->ask, SMM_ASK_WAITING);
+	while ((a = load_acquire(&me->ask)) == SMM_ASK_WAITING) {
+		s = load_acquire(&st->session);
+		/* The mutation also trusts a closed session's 4: the last
+		 * lock holder's, perhaps. */
+		if (!(s & 1) && MUTATION(ASK_CLOSED_TAKE))
+			s--;
+		if ((s & 1) && load_acquire(&st->took4) == s) {
+			/* Withdraw the ask; if a session served it
+			 * meanwhile, stay through that one (its scan must
+			 * not run with this CPU back in the OS). */
+			if (__atomic_compare_exchange_n(&me->ask, &a, 0, false,
+							__ATOMIC_ACQUIRE,
+							__ATOMIC_ACQUIRE))
+				return s;
+			return a;
+		}
+		/* A hostile OS may eject the CPU that runs its _EJ0. */
+		park_if_ejected(st, me, s);
+		if (!(s & 1) && apm_command(c) != APM_CNT_CPU_HOTPLUG &&
+		    (!sent || now(c) - t > SMM_RECHECK_US)) {
+			c->p->send_smi(c->p->ctx, bsp);
+			sent = true;
+			t = now(c);
+		}
+		relax(c);
+	}
+	return a;
+}
+
 static void ap(const struct smm_ctx *c, uint32_t slot)
 {
 	struct smm_state *st = c->st;
@@ -323,7 +420,9 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	uint64_t t0 = now(c);
 	uint32_t s;
 
-	for (;;) {
+	if (c->asked && !MUTATION(NO_ASK))
+		s = ask(c, me);
+	else for (;;) {
 		/* The command first, then the session: a command the monarch
 		 * took (it set it to 0) was taken in a session that is open
 		 * when this reads it, or has closed, its work done. */
@@ -346,14 +445,7 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	 * s open (it is inside its door), so seeing it closed means this
 	 * CPU was not marked. */
 	for (;;) {
-		/* Acquire: pairs with the monarch's start of the exit phase;
-		 * its eject marks are visible after this. */
-		if (load_acquire(&st->exit) == s && me->eject == s) {
-			/* Release: the monarch ejects only after seeing
-			 * this. */
-			store_release(&me->parked, s);
-			smm_park();
-		}
+		park_if_ejected(st, me, s);
 		if (load_acquire(&st->session) != s)
 			return;
 		relax(c);

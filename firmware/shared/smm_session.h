@@ -4,6 +4,7 @@
 #ifndef FW_SMM_SESSION_H
 #define FW_SMM_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "platform.h"
@@ -20,6 +21,10 @@ struct smm_ctx {
 	struct smm_state *st;
 	const struct platform *p;
 	volatile uint32_t *first_smi_lock;	/* FIRST_SMI_DATA + LOCK */
+	/* The interrupted code had just written 4 to APM_CNT: its save
+	 * state holds AL = 4 and DX = 0xb2, as right after the OUT of the
+	 * AML's SMI upcall (firmware/smm/handler.c). */
+	bool asked;
 };
 
 /* Entry of every SMI on a relocated CPU. Returns to the stub, which

@@ -295,6 +295,47 @@ static void test_junk_from_the_os(void **state)
 	assert_true(vm_running(&h.vm));
 }
 
+/* The AML's 4 on APM_CNT overwritten before the monarch reads it, the
+ * guest's userspace writing 0x55 there in a tight loop on CPU 2. First
+ * CPU 1 writes 4 300 times the way the AML's upcall does ("out %al,
+ * (%dx)"): the firmware finds AL = 4 and DX = 0xb2 in its save state and
+ * scans for it (docs/smm-cpu-hotplug.md, "Sessions"); this part breaks
+ * if the save-state offsets are wrong. Then CPUs are plugged and
+ * unplugged under the same storm: the AML's own 4s meet the junk, and
+ * every _EJ0 must still find its CPU gone. */
+static void test_overwritten_command_is_asked(void **state)
+{
+	static const char *const warn[] = { "Eject incomplete", "soft lockup",
+					    "failed to report alive",
+					    "Unable to map lapic" };
+	char id[16];
+	int n;
+
+	(void)state;
+	boot("smm-ask", NULL, "3,maxcpus=8");
+	/* 10 s of junk: the 300 writes and the plugs take 2-4 s. */
+	assert_int_equal(hp_guest(&h, "taskset -c 2 ioport rep 0xb2 0x55 0 10 "
+				  "& taskset -c 1 ioport rep 0xb2 4 300; "
+				  "echo W4-DONE", "\nW4-DONE", 300000), 0);
+	n = count(vm_debugcon(&h.vm), "CPUs that wrote 4 to APM_CNT (it ");
+	print_message("# 300 writes of 4 under junk: %d sessions scanned for "
+		      "an overwritten 4\n", n);
+	assert_true(n >= 1);
+	for (int i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "cpu3-%d", i);
+		plug_ok(id, "0 1 2 3");
+		unplug_ok(id, "0 1 2");
+	}
+	print_message("# 4 plugs and unplugs under junk: %d more\n",
+		      count(vm_debugcon(&h.vm),
+			    "CPUs that wrote 4 to APM_CNT (it ") - n);
+	assert_int_equal(hp_guest(&h, "wait; echo ASK-DONE", "\nASK-DONE",
+				  60000), 0);
+	assert_firmware_clean();
+	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
+		assert_null(strstr(h.vm.serial, warn[i]));
+}
+
 /* pc-q35-5.2 offers CPU hotplug with SMI but not hot-unplug: the
  * firmware negotiates hot-add only, and QEMU refuses device_del. */
 static void test_machine_without_unplug(void **state)
@@ -398,11 +439,15 @@ int main(void)
 		T(test_add_remove_cycles),
 		T(test_devmem_sees_no_smram),
 		T(test_junk_from_the_os),
+		T(test_overwritten_command_is_asked),
 		T(test_machine_without_unplug),
 		T(test_machine_without_hotplug),
 		T(test_without_smm),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
+	/* HOTCPU_TEST=PATTERN runs only the tests it matches. */
+	if (getenv("HOTCPU_TEST"))
+		cmocka_set_test_filter(getenv("HOTCPU_TEST"));
 	return cmocka_run_group_tests_name("smm-hotplug", tests, NULL, NULL);
 }
