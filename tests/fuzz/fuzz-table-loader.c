@@ -5,7 +5,8 @@
  * script never wrote outside the zones' allocations; the RSDP it found
  * sums to 0; after a successful fix-up the FADT is 6.3, the MADT is
  * revision 5 with Online Capable on every CPU that is not Enabled, and
- * every table the fix-up touched sums to 0.
+ * every table the fix-up touched sums to 0 (a FADT already 6.3 or newer
+ * is not touched: its checksum is the script's business).
  *
  * Input: flags (u8), then fw_cfg files to the end: a NUL-terminated name,
  * a u32 length, the bytes. "etc/table-loader" is the script. */
@@ -115,10 +116,20 @@ static void check_fixup(uint64_t rsdp, const struct acpi_hotplug_fixup *fx)
 {
 	struct acpi_fadt *fadt = (void *)acpi_find_table(rsdp, &high, ACPI_SIG_FADT);
 	struct acpi_header *madt = acpi_find_table(rsdp, &high, ACPI_SIG_MADT);
+	int fadt_fixed = fx->fadt_rev_old < ACPI_FADT_REV_6 ||
+			 (fx->fadt_rev_old == ACPI_FADT_REV_6 &&
+			  fx->fadt_minor_old < ACPI_FADT_MINOR_3);
 	unsigned cpus = 0;
 
 	fuzz_check(fadt && madt, "fix-up passed without a FADT or a MADT");
-	check_sum(&fadt->header, "FADT");
+	if (fadt_fixed)
+		check_sum(&fadt->header, "FADT");
+	else
+		fuzz_check(fadt->header.revision == fx->fadt_rev_old &&
+				   fadt->header.length == fx->fadt_len_old,
+			   "FADT %u, %u bytes, changed although it was new "
+			   "enough", fadt->header.revision,
+			   fadt->header.length);
 	check_sum(madt, "MADT");
 	fuzz_check(fadt->header.revision > ACPI_FADT_REV_6 ||
 			   (fadt->header.revision == ACPI_FADT_REV_6 &&
@@ -148,10 +159,7 @@ static void check_fixup(uint64_t rsdp, const struct acpi_hotplug_fixup *fx)
 	}
 	fuzz_check(cpus == fx->cpus, "%u CPU entries, fix-up counted %u", cpus,
 		   fx->cpus);
-	if (fx->fadt_len_old < ACPI_FADT_V6_LEN &&
-	    (fx->fadt_rev_old < ACPI_FADT_REV_6 ||
-	     (fx->fadt_rev_old == ACPI_FADT_REV_6 &&
-	      fx->fadt_minor_old < ACPI_FADT_MINOR_3)))
+	if (fx->fadt_len_old < ACPI_FADT_V6_LEN && fadt_fixed)
 		check_roots(rsdp);
 }
 

@@ -146,6 +146,27 @@ static void test_fadt_already_6_3_stays(void **state)
 	assert_int_equal(((struct acpi_fadt *)fadt)->minor_revision, 5);
 }
 
+/* Found by fuzz-table-loader: a FADT newer than 6 (here 253) whose
+ * checksum the script never set. The fix-up leaves a FADT it need not
+ * upgrade byte for byte, checksum too: it only vouches for what it
+ * changed. */
+static void test_newer_fadt_with_bad_checksum_untouched(void **state)
+{
+	struct acpi_hotplug_fixup out;
+	struct acpi_header *fadt = phys_ptr(tables + FIX_FADT);
+	uint8_t before[244];
+
+	(void)state;
+	fadt->revision = 253;
+	fadt->checksum += 1;
+	memcpy(before, fadt, sizeof(before));
+	assert_int_equal(acpi_fixup_hotplug(rsdp, &fx.high, &out), 0);
+	assert_ptr_equal(acpi_find_table(rsdp, &fx.high, ACPI_SIG_FADT), fadt);
+	assert_memory_equal(fadt, before, sizeof(before));
+	assert_int_not_equal(byte_sum(fadt, fadt->length), 0);
+	assert_int_equal(out.fadt_rev_old, 253);
+}
+
 static void test_missing_fadt(void **state)
 {
 	struct acpi_hotplug_fixup out;
@@ -276,6 +297,7 @@ int main(void)
 		T(test_fixup_is_idempotent),
 		T(test_xsdt_is_updated_too),
 		T(test_fadt_already_6_3_stays),
+		T(test_newer_fadt_with_bad_checksum_untouched),
 		T(test_missing_fadt),
 		T(test_entry_outside_tables),
 		T(test_table_longer_than_tables),
