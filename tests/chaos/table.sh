@@ -55,11 +55,8 @@ print_table() {
 	row "\"Eject incomplete\"" eject_incomplete
 	row "bad console lines (the rows above included)" console_bad
 	row "firmware PANIC" panics
-	row "firmware refusals explained by QEMU's CSCN (below)" fw_refusals_cscn
-	row "other firmware refusals" fw_refusals
+	row "firmware refusals" fw_refusals
 	row "hotcpu status after a kill says what happened" status_ok
 	row "SMRAM reads 0xff at a VM's end" smram_ok
 	row "failures" failures
-	echo "(CSCN: an insert event on a CPU the firmware admitted in the SMI of the"
-	echo "AML's previous pass, logged as refused; tests/chaos/guest.sh fw_refusals)"
 }
