@@ -2,6 +2,7 @@
 # Runs the fuzz targets built in FZ (tests/fuzz/build.mk).
 #   run.sh FZ SECONDS TARGET...          fuzz each for SECONDS on its corpus
 #   run.sh -merge FZ 0 TARGET...         fold FZ/corpus/T into tests/fuzz/corpus/T
+#                                        (named seeds are kept as they are)
 #   run.sh -replay FZ 0 TARGET...        run every corpus input once
 # New inputs go to FZ/corpus/T, never into the source tree; a crash,
 # leak, timeout or broken invariant is saved in FZ/crashes/T/ and its
@@ -38,7 +39,11 @@ for t in "$@"; do
 		rm -rf "$fz/merge/$t" && mkdir -p "$fz/merge/$t"
 		if "$bin" -merge=1 -timeout=10 -artifact_prefix="$crashes/" \
 			"$fz/merge/$t" "$seeds" "$new" >"$log" 2>&1; then
-			rm -f "$seeds"/* && cp "$fz/merge/$t"/* "$seeds"/
+			# Named seeds (QEMU's own files, regressions) stay;
+			# the hash-named ones are replaced by the merge.
+			find "$seeds" -maxdepth 1 -type f -regextype posix-extended \
+				-regex '.*/[0-9a-f]{40}' -delete &&
+				cp "$fz/merge/$t"/* "$seeds"/
 		fi
 		;;
 	esac
