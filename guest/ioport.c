@@ -13,6 +13,7 @@
  * The kernel has no /dev/port, so this takes iopl(3) (root only). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/io.h>
 #include <time.h>
 
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ioport r|w|rep|junk ... (needs root)\n");
 		return 2;
 	}
-	if (argv[1][0] == 'r' && argv[1][1] != 'e') {
+	if (!strcmp(argv[1], "r")) {
 		unsigned port = num(argv[2]), size = argc > 3 ? num(argv[3]) : 1;
 		unsigned v = size == 1 ? inb(port) :
 			     size == 2 ? inw(port) : inl(port);
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 		printf("IOPORT 0x%x=0x%x\n", port, v);
 	} else if (argv[1][0] == 'w' && argc >= 4) {
 		out(num(argv[2]), argc > 4 ? num(argv[4]) : 1, num(argv[3]));
-	} else if (argv[1][0] == 'r' && argv[1][1] == 'e' && argc >= 5) {
+	} else if (!strcmp(argv[1], "rep") && argc >= 5) {
 		unsigned port = num(argv[2]), v = num(argv[3]);
 		unsigned long count = num(argv[4]), i;
 		time_t end = argc > 5 ? time(NULL) + (time_t)num(argv[5]) : 0;

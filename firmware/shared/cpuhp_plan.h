@@ -25,8 +25,9 @@ struct cpuhp_plan {
  * event on a slot already admitted under the same APIC ID is one the OS
  * has not cleared yet: counted in nr_pending, nothing else. Anything
  * else is refused with a DBG_ERR line and counted. Reads the block and
- * the slots only: the caller applies the plan. Returns 0, or -1 if the block answered a
- * selector that does not exist (the plan holds what came before). */
+ * the slots only: the caller applies the plan. Returns 0, or -1 if the
+ * block answered a selector that does not exist (the plan holds what
+ * came before). */
 int cpuhp_collect(struct cpuhp *c, const struct smm_slot *slots,
 		  uint32_t bsp_slot, uint32_t max_add,
 		  struct cpuhp_plan *plan);

@@ -289,9 +289,12 @@ static uint32_t serve_asks(struct smm_state *st, uint32_t s)
 	for (uint32_t i = 0; i < st->nr_slots; i++) {
 		uint32_t w = SMM_ASK_WAITING;
 
-		/* Acquire: the asker's AML writes before its 4 are seen by
-		 * the scan after this. Release: the asker joins s. */
-		if (__atomic_compare_exchange_n(&st->slots[i].ask, &w, s,
+		/* Every SMI runs this: a plain load per slot, a locked
+		 * exchange only for a waiting ask. Acquire: the asker's AML
+		 * writes before its 4 are seen by the scan after this.
+		 * Release: the asker joins s. */
+		if (__atomic_load_n(&st->slots[i].ask, __ATOMIC_RELAXED) == w &&
+		    __atomic_compare_exchange_n(&st->slots[i].ask, &w, s,
 						false, __ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE))
 			n++;

@@ -116,11 +116,6 @@ console_bad='Eject incomplete|soft lockup|hard LOCKUP|self-detected stall|rcu_sc
 console_count() { grep -a -c -E "$1" "$vmdir/serial.log" 2>/dev/null; }
 fw_count() { grep -a -c -E "$1" "$vmdir/debugcon.log" 2>/dev/null; }
 
-# fw_refusals: the firmware's refusal lines. An honest QEMU earns none
-# (the model's invariant "refused"); an insert event QEMU's CSCN has not
-# cleared yet is skipped, not refused (firmware/shared/cpuhp_plan.c).
-fw_refusals() { grep -a -c '; refused$' "$vmdir/debugcon.log" 2>/dev/null; }
-
 # CPUs QEMU removed: its DEVICE_DELETED for each CPU's lapic child, the
 # one it sends under TCG (and also under KVM, with the CPU's own).
 removed_cpus() { grep -c '"DEVICE_DELETED".*/lapic"' "$vmdir/events.jsonl" 2>/dev/null; }
