@@ -81,6 +81,11 @@ expect 6 "status of a VM that never ran" -- status --name nosuch
 check "... says how to start it" in_err "hotcpu run --name nosuch"
 expect 0 "help lists the exit codes" -- help
 check "... all of them" in_out "8  lost"
+# Every command that attaches to a QEMU hotcpu did not start says so.
+for c in status plug unplug resize stress; do
+	expect 0 "help $c" -- help "$c"
+	check "... shows --qmp PATH" in_out "--qmp PATH"
+done
 
 # VM t: our firmware, -smp 1,maxcpus=4, TCG (whose vCPU budget is tested).
 # fd 9 stands for a caller's lock (flock(1)) that the VM must not keep.
