@@ -7,8 +7,11 @@
 #   - plug before the firmware runs, during the firmware and during the
 #     kernel's boot (VM paused at each point over a QMP socket of the
 #     test's own), then with the OS up, and a resize by 10 vCPUs;
+#   - unplug and resize called before the firmware runs, on this guest
+#     and on the bundled one: each waits for the guest's ACPI;
 #   - the kernel alone does not online a hot-added CPU;
-#   - --qmp on a QEMU this test starts itself, as a user's script would.
+#   - --qmp on a QEMU this test starts itself, as a user's script would,
+#     named by QEMU's -name, by --name, or by the socket.
 # Prints TAP. Usage: tests/guests/test-guests.sh [BUILD_DIR]
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -23,7 +26,7 @@ err=$rt/err
 qemu_pid=
 
 cleanup() {
-	for vm in up noacpi none race; do
+	for vm in up early earlyb noacpi none race; do
 		"$hotcpu" stop --name "$vm" >/dev/null 2>&1
 	done
 	if [ -n "$qemu_pid" ]; then
@@ -60,6 +63,17 @@ rule_after() {
 	return 1
 }
 field() { "$hotcpu" status "$@" --json | jq -r "$JQ"; }
+# agent_online VM SET SECONDS: the bundled guest's agent last reported
+# exactly SET ("GUEST-CPUS-ONLINE [0 1]"), within SECONDS.
+agent_online() {
+	local i
+	for i in $(seq "$(($3 * 10))"); do
+		grep -a -o 'GUEST-CPUS-ONLINE \[[0-9 ]*\]' "$rt/$1/serial.log" |
+			tail -n1 | grep -q "\[$2\]" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 need_files "$hotcpu" "$qmpcmd" "$build/hotcpu.fd" "$build/guest/vmlinuz"
 need_commands qemu-system-x86_64 jq busybox cpio
@@ -76,7 +90,8 @@ ctl=$rt/ctl.sock
 "$hotcpu" run --name up --accel tcg --max-cpus 12 --kernel "$kernel" \
 	--initrd "$rt/udev.img" --detach --timeout 60 -- -S \
 	-qmp "unix:$ctl,server=on,wait=off" \
-	-qmp "unix:$ctl.2,server=on,wait=off" >"$rt/run.out" 2>"$rt/run.err" &
+	-qmp "unix:$ctl.2,server=on,wait=off" \
+	-qmp "unix:$ctl.3,server=on,wait=off" >"$rt/run.out" 2>"$rt/run.err" &
 run_pid=$!
 wait_for "$rt/up/qemu.cmdline" qemu 10
 for i in $(seq 500); do [ -S "$ctl" ] && break; sleep 0.01; done
@@ -108,10 +123,24 @@ if [ "${HOTCPU_TEST_FIRMWARE_PHASE:-1}" = 1 ]; then
 	sleep 0.5
 	"$qmpcmd" "$ctl" cont >/dev/null
 fi
+# 3. During the kernel's boot: pause at the firmware's last line, as it
+# jumps to the kernel (decompression alone takes longer than this test
+# takes to pause), plug through a third QMP socket.
+wait_for "$rt/up/debugcon.log" "linux: entering the 64-bit entry point" 30
+"$qmpcmd" "$ctl" stop >/dev/null
+core3=2
+[ -n "$plug2" ] && core3=3
+"$hotcpu" plug --qmp "$ctl.3" --socket 0 --core $core3 --thread 0 \
+	--timeout 30 >"$rt/plug3.out" 2>"$rt/plug3.err" &
+plug3=$!
+sleep 0.5
+"$qmpcmd" "$ctl" cont >/dev/null
 wait "$plug1"
 rc1=$?
 rc2=0
 [ -n "$plug2" ] && { wait "$plug2"; rc2=$?; }
+wait "$plug3"
+rc3=$?
 wait "$run_pid"
 rcr=$?
 cat "$rt/plug1.out" "$rt/plug1.err" >"$out"
@@ -129,6 +158,10 @@ if [ -n "$plug2" ]; then
 else
 	echo "ok $((n += 1)) - # SKIP plug during the firmware: HOTCPU_TEST_FIRMWARE_PHASE=0"
 fi
+cat "$rt/plug3.out" "$rt/plug3.err" >"$out"
+check "plug during the kernel's boot (attached) exits 0" test "$rc3" = 0
+check "... hot-added once the guest's ACPI was up" \
+	grep -q "cpu$core3 .*waiting for the guest's ACPI.*online in" "$rt/plug3.out"
 cat "$rt/run.out" "$rt/run.err" >"$out"
 check "run --detach returned once the guest was up" test "$rcr" = 0
 check "... saying how it knows" \
@@ -140,8 +173,7 @@ echo "# plugged before the firmware: $(cat "$rt/plug1.out")"
 
 # 3. With the OS up: a plug confirmed by the guest starting the CPU,
 # which its udev-like rule onlined.
-c=2
-[ -n "$plug2" ] && c=3
+c=$((core3 + 1))
 expect 0 "plug with the OS up" -- plug --name up
 check "... confirmed by the guest's _OST and its start of cpu$c" \
 	in_out "cpu$c .*online in .*_OST success"
@@ -167,6 +199,58 @@ check "... the guest logged the removals down to CPUs 0-1" \
 	rule_after up "$mark" 0-1 10
 check "no guest warning" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/up/serial.log"'
 expect 0 "stop" -- stop --name up
+
+# Unplug and resize called before the firmware's first instruction: each
+# waits for the guest's ACPI, then removes. VM early: this test's guest,
+# 4 vCPUs, unplug; VM earlyb: the bundled guest, 3 vCPUs, resize 1. Both
+# paused at start, booted side by side.
+"$hotcpu" run --name early --accel tcg --cpus 4 --max-cpus 6 \
+	--kernel "$kernel" --initrd "$rt/udev.img" --detach --timeout 90 -- -S \
+	-qmp "unix:$rt/early.ctl,server=on,wait=off" >/dev/null 2>&1 &
+early_run=$!
+"$hotcpu" run --name earlyb --accel tcg --cpus 3 --max-cpus 6 --detach \
+	--timeout 90 -- -S -qmp "unix:$rt/earlyb.ctl,server=on,wait=off" \
+	>/dev/null 2>&1 &
+earlyb_run=$!
+for i in $(seq 500); do
+	[ -S "$rt/early.ctl" ] && [ -S "$rt/earlyb.ctl" ] && break
+	sleep 0.01
+done
+"$hotcpu" unplug --name early --timeout 60 >"$rt/early.out" 2>"$rt/early.err" &
+early_pid=$!
+"$hotcpu" resize --name earlyb 1 --timeout 60 >"$rt/earlyb.out" 2>"$rt/earlyb.err" &
+earlyb_pid=$!
+# Both have read the VM's slots and wait for its ACPI.
+sleep 1
+check "unplug and resize wait while the VMs have not started" \
+	kill -0 $early_pid $earlyb_pid
+"$qmpcmd" "$rt/early.ctl" cont >/dev/null
+"$qmpcmd" "$rt/earlyb.ctl" cont >/dev/null
+wait "$early_pid"
+rc=$?
+out=$rt/early.out err=$rt/early.err
+check "unplug before the firmware ran exits 0 (exit $rc)" test "$rc" = 0
+check "... removed the boot CPU with APIC ID 3 once the guest's ACPI was up" \
+	in_out "unplug .* (socket 0 core 3 thread 0, APIC 3): after .* s waiting for the guest's ACPI, removed in"
+check "... QEMU lists 3 present vCPUs" \
+	test "$(JQ=.present field --name early)" = 3
+check "... the guest's rule logged CPUs 0-2" rule_after early 0 0-2 10
+wait "$earlyb_pid"
+rc=$?
+out=$rt/earlyb.out err=$rt/earlyb.err
+check "resize 1 before the bundled guest's firmware ran exits 0 (exit $rc)" \
+	test "$rc" = 0
+check "... 2 unplugs, each after waiting for the guest's ACPI" \
+	test "$(grep -c "waiting for the guest's ACPI, removed in" "$out")" = 2
+check "... QEMU lists 1 present vCPU" \
+	test "$(JQ=.present field --name earlyb)" = 1
+check "... the bundled guest's agent reports CPU 0 alone online" \
+	agent_online earlyb 0 10
+out=$rt/out err=$rt/err
+wait "$early_run" "$earlyb_run"
+check "no guest warning in either" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/early/serial.log" "$rt/earlyb/serial.log"'
+expect 0 "stop early" -- stop --name early
+expect 0 "stop earlyb" -- stop --name earlyb
 
 # A guest that never comes up: run --detach says so with exit 5.
 expect 5 "run --detach of a guest without ACPI times out" -- run \
@@ -249,8 +333,20 @@ expect 0 "resize --qmp 4" -- resize --qmp "$sock" 4
 expect 0 "stress --qmp --cycles 1" -- stress --qmp "$sock" --cycles 1 --json
 check "... 1 cycle, 0 failures" \
 	test "$(jq -r '[.cycles, .failures] | join(",")' "$out")" = 1,0
+expect 0 "status --qmp --name" -- status --qmp "$sock" --name mine
+check "... names the VM mine" in_out "VM mine: QMP"
 expect 6 "--qmp on a socket nobody serves" -- status --qmp "$rt/nosuch.sock"
 check "... says how to give QEMU one" in_err "-qmp unix:$rt/nosuch.sock,server=on,wait=off"
+kill "$qemu_pid"
+wait "$qemu_pid" 2>/dev/null
+# A QEMU without -name (paused, nothing booted): named by its socket.
+qemu-system-x86_64 -accel tcg -M q35 -m 128 -bios "$build/hotcpu.fd" \
+	-smp 1,maxcpus=2 -display none -vga none -nodefaults -S \
+	-qmp "unix:$rt/bare.sock,server=on,wait=off" >"$rt/bare.qemu.log" 2>&1 &
+qemu_pid=$!
+for i in $(seq 500); do [ -S "$rt/bare.sock" ] && break; sleep 0.01; done
+expect 0 "status --qmp on a QEMU without -name" -- status --qmp "$rt/bare.sock"
+check "... names the VM by its socket" in_out "VM bare.sock: QMP"
 kill "$qemu_pid"
 wait "$qemu_pid" 2>/dev/null
 qemu_pid=
