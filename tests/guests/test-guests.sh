@@ -7,8 +7,8 @@
 #   - plug before the firmware runs, during the firmware and during the
 #     kernel's boot (VM paused at each point over a QMP socket of the
 #     test's own), then with the OS up, and a resize by 10 vCPUs;
-#   - unplug and resize called before the firmware runs, on this guest
-#     and on the bundled one: each waits for the guest's ACPI;
+#   - unplug, resize and plug called before the firmware runs, on this
+#     guest and on the bundled one: each waits for the guest's ACPI;
 #   - the kernel alone does not online a hot-added CPU;
 #   - --qmp on a QEMU this test starts itself, as a user's script would,
 #     named by QEMU's -name, by --name, or by the socket.
@@ -26,7 +26,7 @@ err=$rt/err
 qemu_pid=
 
 cleanup() {
-	for vm in up early earlyb noacpi none race; do
+	for vm in up early earlyb earlyp noacpi none race; do
 		"$hotcpu" stop --name "$vm" >/dev/null 2>&1
 	done
 	if [ -n "$qemu_pid" ]; then
@@ -200,10 +200,11 @@ check "... the guest logged the removals down to CPUs 0-1" \
 check "no guest warning" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/up/serial.log"'
 expect 0 "stop" -- stop --name up
 
-# Unplug and resize called before the firmware's first instruction: each
-# waits for the guest's ACPI, then removes. VM early: this test's guest,
-# 4 vCPUs, unplug; VM earlyb: the bundled guest, 3 vCPUs, resize 1. Both
-# paused at start, booted side by side.
+# Unplug, resize and plug called before the firmware's first
+# instruction: each waits for the guest's ACPI (a plug's CPU comes up
+# with the guest). VM early: this test's guest, 4 vCPUs, unplug; VM
+# earlyb: the bundled guest, 3 vCPUs, resize 1; VM earlyp: the bundled
+# guest, plug 2. All paused at start, booted side by side.
 "$hotcpu" run --name early --accel tcg --cpus 4 --max-cpus 6 \
 	--kernel "$kernel" --initrd "$rt/udev.img" --detach --timeout 90 -- -S \
 	-qmp "unix:$rt/early.ctl,server=on,wait=off" >/dev/null 2>&1 &
@@ -212,20 +213,28 @@ early_run=$!
 	--timeout 90 -- -S -qmp "unix:$rt/earlyb.ctl,server=on,wait=off" \
 	>/dev/null 2>&1 &
 earlyb_run=$!
+"$hotcpu" run --name earlyp --accel tcg --max-cpus 4 --detach \
+	--timeout 90 -- -S -qmp "unix:$rt/earlyp.ctl,server=on,wait=off" \
+	>/dev/null 2>&1 &
+earlyp_run=$!
 for i in $(seq 500); do
-	[ -S "$rt/early.ctl" ] && [ -S "$rt/earlyb.ctl" ] && break
+	[ -S "$rt/early.ctl" ] && [ -S "$rt/earlyb.ctl" ] &&
+		[ -S "$rt/earlyp.ctl" ] && break
 	sleep 0.01
 done
 "$hotcpu" unplug --name early --timeout 60 >"$rt/early.out" 2>"$rt/early.err" &
 early_pid=$!
 "$hotcpu" resize --name earlyb 1 --timeout 60 >"$rt/earlyb.out" 2>"$rt/earlyb.err" &
 earlyb_pid=$!
-# Both have read the VM's slots and wait for its ACPI.
+"$hotcpu" plug --name earlyp 2 --timeout 60 >"$rt/earlyp.out" 2>"$rt/earlyp.err" &
+earlyp_pid=$!
+# Each has read its VM's slots and waits for its ACPI.
 sleep 1
-check "unplug and resize wait while the VMs have not started" \
-	kill -0 $early_pid $earlyb_pid
-"$qmpcmd" "$rt/early.ctl" cont >/dev/null
-"$qmpcmd" "$rt/earlyb.ctl" cont >/dev/null
+check "unplug, resize and plug wait while the VMs have not started" \
+	kill -0 $early_pid $earlyb_pid $earlyp_pid
+for vm in early earlyb earlyp; do
+	"$qmpcmd" "$rt/$vm.ctl" cont >/dev/null
+done
 wait "$early_pid"
 rc=$?
 out=$rt/early.out err=$rt/early.err
@@ -246,11 +255,22 @@ check "... QEMU lists 1 present vCPU" \
 	test "$(JQ=.present field --name earlyb)" = 1
 check "... the bundled guest's agent reports CPU 0 alone online" \
 	agent_online earlyb 0 10
+wait "$earlyp_pid"
+rc=$?
+out=$rt/earlyp.out err=$rt/earlyp.err
+check "plug 2 before the bundled guest's firmware ran exits 0 (exit $rc)" \
+	test "$rc" = 0
+check "... cpu1 and cpu2 present at boot, online" \
+	test "$(grep -c "present at boot: plugged before the guest's ACPI was up, online in" "$out")" = 2
+check "... the bundled guest booted with 3 present CPUs" \
+	grep -a -q "Allowing 3 present CPUs" "$rt/earlyp/serial.log"
+check "... its agent reports CPUs 0-2 online" agent_online earlyp "0 1 2" 10
 out=$rt/out err=$rt/err
-wait "$early_run" "$earlyb_run"
-check "no guest warning in either" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/early/serial.log" "$rt/earlyb/serial.log"'
-expect 0 "stop early" -- stop --name early
-expect 0 "stop earlyb" -- stop --name earlyb
+wait "$early_run" "$earlyb_run" "$earlyp_run"
+check "no guest warning in any of them" eval '! grep -a -E "Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|Call Trace" "$rt/early/serial.log" "$rt/earlyb/serial.log" "$rt/earlyp/serial.log"'
+for vm in early earlyb earlyp; do
+	expect 0 "stop $vm" -- stop --name $vm
+done
 
 # A guest that never comes up: run --detach says so with exit 5.
 expect 5 "run --detach of a guest without ACPI times out" -- run \
