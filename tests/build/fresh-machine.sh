@@ -31,8 +31,12 @@ fi
 mounted=
 cleanup() {
 	for m in $mounted; do umount "$m" 2>/dev/null; done
-	if [ "$failed" = 0 ]; then
-		rm -rf "$work"
+	# Never remove through a mount that is still there: the host's
+	# /dev is bind-mounted in the chroot.
+	if grep -q " $work/" /proc/mounts; then
+		echo "# $work still has mounts (a process in the chroot?): not removed"
+	elif [ "$failed" = 0 ]; then
+		rm -rf --one-file-system "$work"
 	else
 		echo "# kept in $work"
 	fi
