@@ -63,6 +63,16 @@ rule_after() {
 	return 1
 }
 field() { "$hotcpu" status "$@" --json | jq -r "$JQ"; }
+# joined VM PID DESC: waits for a hotcpu command run in the background
+# with its output in $rt/VM.out and .err (then $out and $err), checks
+# that it exited 0.
+joined() {
+	local rc
+	wait "$2"
+	rc=$?
+	out=$rt/$1.out err=$rt/$1.err
+	check "$3 exits 0 (exit $rc)" test "$rc" = 0
+}
 # agent_online VM SET SECONDS: the bundled guest's agent last reported
 # exactly SET ("GUEST-CPUS-ONLINE [0 1]"), within SECONDS.
 agent_online() {
@@ -235,31 +245,20 @@ check "unplug, resize and plug wait while the VMs have not started" \
 for vm in early earlyb earlyp; do
 	"$qmpcmd" "$rt/$vm.ctl" cont >/dev/null
 done
-wait "$early_pid"
-rc=$?
-out=$rt/early.out err=$rt/early.err
-check "unplug before the firmware ran exits 0 (exit $rc)" test "$rc" = 0
+joined early "$early_pid" "unplug before the firmware ran"
 check "... removed the boot CPU with APIC ID 3 once the guest's ACPI was up" \
 	in_out "unplug .* (socket 0 core 3 thread 0, APIC 3): after .* s waiting for the guest's ACPI, removed in"
 check "... QEMU lists 3 present vCPUs" \
 	test "$(JQ=.present field --name early)" = 3
 check "... the guest's rule logged CPUs 0-2" rule_after early 0 0-2 10
-wait "$earlyb_pid"
-rc=$?
-out=$rt/earlyb.out err=$rt/earlyb.err
-check "resize 1 before the bundled guest's firmware ran exits 0 (exit $rc)" \
-	test "$rc" = 0
+joined earlyb "$earlyb_pid" "resize 1 before the bundled guest's firmware ran"
 check "... 2 unplugs, each after waiting for the guest's ACPI" \
 	test "$(grep -c "waiting for the guest's ACPI, removed in" "$out")" = 2
 check "... QEMU lists 1 present vCPU" \
 	test "$(JQ=.present field --name earlyb)" = 1
 check "... the bundled guest's agent reports CPU 0 alone online" \
 	agent_online earlyb 0 10
-wait "$earlyp_pid"
-rc=$?
-out=$rt/earlyp.out err=$rt/earlyp.err
-check "plug 2 before the bundled guest's firmware ran exits 0 (exit $rc)" \
-	test "$rc" = 0
+joined earlyp "$earlyp_pid" "plug 2 before the bundled guest's firmware ran"
 check "... cpu1 and cpu2 present at boot, online" \
 	test "$(grep -c "present at boot: plugged before the guest's ACPI was up, online in" "$out")" = 2
 check "... the bundled guest booted with 3 present CPUs" \
