@@ -16,7 +16,8 @@ work=${1:-$(mktemp -d /var/tmp/hotcpu-fresh.XXXXXX)}
 root=$work/root
 out=$work/out
 err=$work/err
-: >"$out" >"$err"
+: >"$out"
+: >"$err"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root (debootstrap and chroot)"

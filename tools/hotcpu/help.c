@@ -27,7 +27,7 @@ static const struct help helps[] = {
 	  "  the guest is up (--timeout, default 120 s). Arguments after --\n"
 	  "  are appended to QEMU's command line.\n" },
 	{ "status",
-	  "hotcpu status [--name NAME | --qmp PATH] [--json]\n"
+	  "hotcpu status [--name NAME] [--qmp PATH] [--json]\n"
 	  "  Possible, present and online vCPUs with socket/core/thread and APIC\n"
 	  "  ids (query-hotpluggable-cpus, query-cpus-fast, qom-get apic-id), and\n"
 	  "  the last _OST result the guest reported for each. For a VM whose\n"
@@ -35,22 +35,22 @@ static const struct help helps[] = {
 	  "  and unplugs that cut short (exit 6).\n" },
 	{ "plug",
 	  "hotcpu plug [COUNT | --socket S --core C --thread T]\n"
-	  "            [--name NAME | --qmp PATH] [--timeout SECONDS]\n"
+	  "            [--name NAME] [--qmp PATH] [--timeout SECONDS]\n"
 	  "  Hot-adds COUNT vCPUs (default 1) in the lowest free slots, as one\n"
 	  "  batch, or the one in the given slot, and waits for each to be\n"
 	  "  confirmed: the guest's _OST success and the CPU online.\n" },
 	{ "unplug",
-	  "hotcpu unplug [COUNT | --id ID] [--name NAME | --qmp PATH]\n"
+	  "hotcpu unplug [COUNT | --id ID] [--name NAME] [--qmp PATH]\n"
 	  "              [--timeout SECONDS]\n"
 	  "  Hot-removes COUNT vCPUs (default 1), highest slot first, or the one\n"
 	  "  with device id, QOM path or CPU index ID, and waits for QEMU's\n"
 	  "  DEVICE_DELETED and the slot to be empty. CPU 0 is never removed.\n" },
 	{ "resize",
-	  "hotcpu resize N [--name NAME | --qmp PATH] [--timeout SECONDS]\n"
+	  "hotcpu resize N [--name NAME] [--qmp PATH] [--timeout SECONDS]\n"
 	  "  Plugs or unplugs vCPUs until N are present and confirmed.\n" },
 	{ "stress",
 	  "hotcpu stress --cycles N [--cpus K] [--json]\n"
-	  "              [--name NAME | --qmp PATH] [--timeout SECONDS]\n"
+	  "              [--name NAME] [--qmp PATH] [--timeout SECONDS]\n"
 	  "  N cycles of: plug K vCPUs, unplug them. A live progress line, then\n"
 	  "  cycles, failures and add/remove latency p50/p95/max. Stops at the\n"
 	  "  first failure, lost CPU or hang and keeps every log. Under TCG, QEMU\n"
@@ -91,8 +91,8 @@ static const char confirmation[] =
 	"by the guest's bring-up). A remove is confirmed by DEVICE_DELETED\n"
 	"(QEMU sends it for the CPU's lapic child) and an empty slot in\n"
 	"query-hotpluggable-cpus. Every subcommand but run takes --name\n"
-	"(default hotcpu); status, plug, unplug, resize and stress take\n"
-	"--qmp PATH instead: the QMP socket of a QEMU hotcpu did not start\n"
+	"(default hotcpu); status, plug, unplug, resize and stress also take\n"
+	"--qmp PATH: the QMP socket of a QEMU hotcpu did not start\n"
 	"(the VM is named by --name, else QEMU's -name, else the socket's\n"
 	"file name; docs/cli.md says what hotcpu cannot confirm there).\n"
 	"Runtime directory: $HOTCPU_RUNTIME_DIR, else\n"
