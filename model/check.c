@@ -34,14 +34,24 @@ static bool back_to_os(const struct mcpu *c, const struct save_state *s)
 }
 
 /* At RSM: what the CPU leaves SMM with. */
+static bool fixed_entry(enum ctx_kind k)
+{
+	return k == CTX_RESET || k == CTX_TRAMPOLINE || k == CTX_ROM_HLT;
+}
+
 void check_rsm(struct mcpu *c, const struct save_state *s)
 {
 	struct model *m = M;
 
 	/* Another CPU's entry may have rewritten the shared default save
 	 * state; harmless while it saved the same context (two CPUs from
-	 * the reset state, or from one SIPI vector). */
-	if (s->owner != c->idx &&
+	 * one SIPI vector), or one that takes nothing from its registers:
+	 * the reset state, or the first instruction of the trampoline or of
+	 * the ROM hlt loop, where the stub sends a CPU from the reset state
+	 * anyway (the first-SMI stub's own redirection, or a relocation's
+	 * SMI taken right after RSM had loaded it). */
+	if (s->owner != c->idx && !(fixed_entry(s->entry_kind) &&
+				    fixed_entry(c->saved_kind)) &&
 	    (s->entry_kind != c->saved_kind ||
 	     s->entry_vector != c->saved_vector ||
 	     s->entry_kind == CTX_CONT))

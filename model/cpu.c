@@ -113,8 +113,10 @@ void cpu_before_run(struct mcpu *c)
 }
 
 /* In the CPU's context at a scheduling point: takes an SMI if one may be
- * taken now. */
-bool cpu_deliver(struct mcpu *c)
+ * taken now. at: what it interrupts, CTX_CONT for the code running (the
+ * reset state in wait-for-SIPI), or the first instruction of the
+ * trampoline or of the ROM hlt loop, right after a restart there. */
+static bool cpu_deliver_at(struct mcpu *c, enum ctx_kind at)
 {
 	bool took = false;
 
@@ -135,8 +137,13 @@ bool cpu_deliver(struct mcpu *c)
 			return took;
 		c->smi_pending = false;
 		took = true;
-		smm_enter(c, c->mode == M_WFS ? CTX_RESET : CTX_CONT, 0);
+		smm_enter(c, c->mode == M_WFS ? CTX_RESET : at, 0);
 	}
+}
+
+bool cpu_deliver(struct mcpu *c)
+{
+	return cpu_deliver_at(c, CTX_CONT);
 }
 
 static struct save_state *save_at(uint32_t smbase)
@@ -165,7 +172,7 @@ void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
 {
 	struct model *m = M;
 	enum cpu_mode was = c->mode;
-	struct save_state *s = save_at(c->smbase);
+	struct save_state *s = save_at(c->smbase), seen;
 
 	if (!s) {
 		violation(INV_OS_UNRELOCATED, "CPU %d takes an SMI with SMBASE "
@@ -175,7 +182,6 @@ void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
 	c->mode_before_smm = was;
 	c->saved_kind = kind;
 	c->saved_vector = vector;
-	s->smbase = c->smbase;
 	s->kind = kind;
 	s->vector = vector;
 	s->owner = c->idx;
@@ -191,31 +197,41 @@ void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
 	trace(c->idx, "SMI: enters SMM at SMBASE 0x%x from %s", c->smbase,
 	      ctx_name(kind));
 	trace_mode(c);
+	/* QEMU's do_smm_enter() writes the save state one field at a time,
+	 * the segments and RIP first and the SMBASE field last; helper_rsm()
+	 * reads it the same way. Another CPU's RSM from the shared default
+	 * save state can fall between the two. */
 	wait_us(c, 10);
+	s->smbase = c->smbase;
 	if (c->smbase == SMM_DEFAULT_SMBASE)
 		first_smi_stub(c);
 	else
 		smm_run_stub(c);
-	/* RSM */
+	/* RSM: the context, then (after a scheduling point when the save
+	 * state is shared) the SMBASE field. */
 	s = save_at(c->smbase);
-	check_rsm(c, s);
-	c->smbase = s->smbase;
+	seen = *s;
+	if (c->smbase == SMM_DEFAULT_SMBASE)
+		point(c);
+	seen.smbase = s->smbase;
+	check_rsm(c, &seen);
+	c->smbase = seen.smbase;
 	c->in_smm = false;
 	c->mode = was;
 	c->idle_spin = c->idle_was;
-	trace(c->idx, "RSM to %s, SMBASE now 0x%x", ctx_name(s->kind),
+	trace(c->idx, "RSM to %s, SMBASE now 0x%x", ctx_name(seen.kind),
 	      c->smbase);
 	trace_mode(c);
-	switch (s->kind) {
+	switch (seen.kind) {
 	case CTX_CONT:
 		return;
 	case CTX_RESET:
 		cpu_restart(c, START_RESET_VECTOR, 0);
 		break;
 	case CTX_VECTOR:
-		if (kind == CTX_VECTOR && s->vector == vector)
+		if (kind == CTX_VECTOR && seen.vector == vector)
 			return;
-		cpu_restart(c, START_VECTOR, s->vector);
+		cpu_restart(c, START_VECTOR, seen.vector);
 		break;
 	case CTX_TRAMPOLINE:
 		cpu_restart(c, START_TRAMPOLINE, 0);
@@ -271,11 +287,11 @@ void cpu_main(void *arg)
 			os_ap_entry(c, c->start_vector);
 		break;
 	case START_TRAMPOLINE:
-		cpu_deliver(c);
+		cpu_deliver_at(c, CTX_TRAMPOLINE);
 		ap_trampoline(c);
 		break;
 	case START_ROM_HLT:
-		cpu_deliver(c);
+		cpu_deliver_at(c, CTX_ROM_HLT);
 		rom_hlt(c);
 		break;
 	case START_RESET_VECTOR:

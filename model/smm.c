@@ -225,6 +225,32 @@ static void m_relax(void *ctx)
 	relax_point(self());
 }
 
+/* firmware/smm/hw.c: the calling CPU's own save state. Its ROM hlt loop
+ * and SIPI vectors are real-mode code; "its code" stands for any. */
+static int m_saved_context(void *ctx, uint32_t slot)
+{
+	(void)ctx;
+	switch (M->save[1 + slot].kind) {
+	case CTX_RESET:
+		return PLATFORM_SAVED_RESET;
+	case CTX_TRAMPOLINE:
+		return PLATFORM_SAVED_TRAMPOLINE;
+	case CTX_VECTOR:
+	case CTX_ROM_HLT:
+		return PLATFORM_SAVED_REAL;
+	case CTX_CONT:
+		break;
+	}
+	return PLATFORM_SAVED_OTHER;
+}
+
+static void m_set_resume(void *ctx, uint32_t slot, int where)
+{
+	(void)ctx;
+	M->save[1 + slot].kind = where == SMM_RESUME_TRAMPOLINE ?
+					 CTX_TRAMPOLINE : CTX_ROM_HLT;
+}
+
 const struct platform model_platform = {
 	.io_read = m_io_read,
 	.io_write = m_io_write,
@@ -233,6 +259,8 @@ const struct platform model_platform = {
 	.send_init = m_send_init,
 	.now_us = m_now_us,
 	.relax = m_relax,
+	.saved_context = m_saved_context,
+	.set_resume = m_set_resume,
 };
 
 /* firmware/smm/hw.c smm_park(): cli; hlt in SMM until QEMU destroys the
@@ -249,8 +277,9 @@ void smm_park(void)
 
 /* firmware/boot/smm_stub.S: real mode to long mode on the slot's stack,
  * call handle_smi(slot) (firmware/smm/handler.c: smm_session() with
- * the hardware platform), RSM. The mode switch touches nothing shared:
- * one scheduling point. */
+ * the hardware platform, which also picks the resume point of a CPU
+ * found in the reset state), RSM. The mode switch touches nothing
+ * shared: one scheduling point. */
 void smm_run_stub(struct mcpu *c)
 {
 	struct smm_ctx ctx = {
@@ -267,10 +296,6 @@ void smm_run_stub(struct mcpu *c)
 
 	point(c);
 	smm_session(&ctx, slot);
-	/* After the call ("leaq (SAVE_REL)(%rbx)..movl %ecx, SAVE_RIP"):
-	 * the reset state resumes in the ROM hlt loop. */
-	if (M->save[1 + slot].kind == CTX_RESET)
-		M->save[1 + slot].kind = CTX_ROM_HLT;
 }
 
 /* firmware/boot/first_smi.S, step by step; each step names the

@@ -10,7 +10,11 @@
  * after writing its own new SMBASE. The lock is released by the same CPU
  * on its next SMI, a self-SMI sent just before RSM that lands at the new
  * SMBASE (firmware/shared/smm_session.c:confirm_relocation): that is proof the
- * save state was consumed, so no two CPUs can leave with one SMBASE. */
+ * save state was consumed, so no two CPUs can leave with one SMBASE.
+ * Another CPU's entry can still rewrite the context here between the
+ * resume point written below and RSM (entries and RSM go field by
+ * field): the relocated handler sends a CPU that RSM brought back in the
+ * reset state to the same resume point (smm_session.c:resume()). */
 #include "hw/apic.h"
 #include "hw/smm.h"
 #include "hw/x86.h"

@@ -18,7 +18,7 @@ extern const char smm_stub_off_code32[], smm_stub_off_code64[],
 	smm_stub_off_linear[], smm_stub_off_far32[], smm_stub_off_far64[],
 	smm_stub_off_cr3[], smm_stub_off_stack[], smm_stub_off_handler[],
 	smm_stub_off_slot[], smm_stub_off_gdt_desc[], smm_stub_off_gdt[],
-	smm_stub_off_idt_desc[], smm_stub_off_rom_hlt_ip[];
+	smm_stub_off_idt_desc[];
 
 #define OFF(sym) ((uintptr_t)(sym))
 
@@ -74,8 +74,6 @@ static void install_stub(const struct smram_plan *p, uint32_t slot)
 	      p->stacks + (uint64_t)(slot + 1) * SMM_STACK_SIZE);
 	put64(stub, smm_stub_off_handler, p->module + h->entry);
 	put32(stub, smm_stub_off_slot, slot);
-	put32(stub, smm_stub_off_rom_hlt_ip,
-	      (uint32_t)((uintptr_t)rom_hlt_loop - 0xffff0000u));
 	put32(stub, (const char *)(OFF(smm_stub_off_gdt_desc) + 2),
 	      (uint32_t)(linear + OFF(smm_stub_off_gdt)));
 	x86_desc(stub + OFF(smm_stub_off_idt_desc), X86_IDT_GATES * 16 - 1,
@@ -104,6 +102,7 @@ struct smm_state *smm_install(const struct smram_plan *p)
 
 	st = phys_ptr(p->module + h->state);
 	st->nr_slots = p->nr_slots;
+	st->rom_hlt_ip = (uint32_t)((uintptr_t)rom_hlt_loop - 0xffff0000u);
 	for (uint32_t i = 0; i < SMM_MAX_CPUS; i++)
 		st->admit[i].apic_id = SMM_ADMIT_EMPTY;
 

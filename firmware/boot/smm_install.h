@@ -20,11 +20,9 @@ int smram_plan(struct smram_plan *p);
  * plain RAM; returns the SMM module's state for the caller to fill. */
 struct smm_state *smm_install(const struct smram_plan *p);
 /* Where a CPU that entered SMM from the reset state (TCG's rules) goes
- * after its first SMI: the AP trampoline at AP_TRAMPOLINE, or the ROM's
- * hlt loop. Written into the default SMBASE window, so only before the
- * SMRAM lock. */
-#define SMM_RESUME_TRAMPOLINE	1
-#define SMM_RESUME_ROM_HLT	2
+ * after its first SMI: SMM_RESUME_TRAMPOLINE or SMM_RESUME_ROM_HLT
+ * (smm_layout.h). Written into the default SMBASE window, so only
+ * before the SMRAM lock. */
 void smm_first_smi_resume(int where);
 /* SMBASE of a slot: its entry stub is at tiles + slot * 4 KiB. */
 static inline uint32_t smm_slot_smbase(const struct smram_plan *p,

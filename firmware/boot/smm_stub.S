@@ -6,14 +6,6 @@
 #include "hw/smm.h"
 #include "hw/x86.h"
 
-/* This slot's save state, from the stub's linear address (SMBASE +
- * 0x8000), and the fields firmware/boot/first_smi.S also uses. */
-#define SAVE_REL	(SMM_SAVE_STATE_OFFSET - SMM_ENTRY_OFFSET)
-#define SAVE_CS_SEL	0x10
-#define SAVE_CS_BASE	0x18
-#define SAVE_CR0	0x158
-#define SAVE_RIP	0x178
-
 	.section .rodata.smm_stub, "a"
 	.code16
 	.globl smm_stub_start
@@ -57,24 +49,10 @@ code64:
 	movq (d_stack - smm_stub_start)(%rbx), %rsp
 	movl (d_slot - smm_stub_start)(%rbx), %edi
 	call *(d_handler - smm_stub_start)(%rbx)
-	/* A CPU that took this SMI in wait-for-SIPI (TCG does; KVM holds
-	 * it until the SIPI) saved the reset state, and RSM would run the
-	 * reset vector. Resume it in the ROM's hlt loop instead, where
-	 * TCG's APIC still waits for a SIPI: the OS starts it as if it had
-	 * never left wait-for-SIPI. %rbx survived the call. */
-	leaq (SAVE_REL)(%rbx), %rax
-	cmpl $0xffff0000, SAVE_CS_BASE(%rax)
-	jne 1f
-	cmpl $0xfff0, SAVE_RIP(%rax)
-	jne 1f
-	testl $X86_CR0_PE, SAVE_CR0(%rax)
-	jnz 1f
-	movw $0xf000, SAVE_CS_SEL(%rax)
-	movl (d_rom_hlt_ip - smm_stub_start)(%rbx), %ecx
-	movl %ecx, SAVE_RIP(%rax)
 	/* RSM restores the interrupted context (mode, EFER, CR0/3/4) from
-	 * this slot's save state. */
-1:	rsm
+	 * this slot's save state, where handle_smi() has replaced the reset
+	 * state by a resume point (firmware/shared/smm_session.c). */
+	rsm
 
 	.balign 8
 d_linear:	.long 0		/* linear address of this copy */
@@ -89,7 +67,6 @@ d_cr3:		.long 0
 d_stack:	.quad 0		/* top of the slot's stack */
 d_handler:	.quad 0		/* handle_smi in the module */
 d_slot:		.long 0
-d_rom_hlt_ip:	.long 0		/* rom_hlt_loop - 0xffff0000 */
 d_gdt_desc:	.word gdt_end - gdt - 1
 		.long 0		/* linear address of gdt below */
 		.word 0
@@ -112,7 +89,6 @@ smm_stub_end:
 	.globl smm_stub_off_far32, smm_stub_off_far64, smm_stub_off_cr3
 	.globl smm_stub_off_stack, smm_stub_off_handler, smm_stub_off_slot
 	.globl smm_stub_off_gdt_desc, smm_stub_off_gdt, smm_stub_off_idt_desc
-	.globl smm_stub_off_rom_hlt_ip
 	.set smm_stub_off_code32, code32 - smm_stub_start
 	.set smm_stub_off_code64, code64 - smm_stub_start
 	.set smm_stub_off_linear, d_linear - smm_stub_start
@@ -125,4 +101,3 @@ smm_stub_end:
 	.set smm_stub_off_gdt_desc, d_gdt_desc - smm_stub_start
 	.set smm_stub_off_gdt, gdt - smm_stub_start
 	.set smm_stub_off_idt_desc, d_idt_desc - smm_stub_start
-	.set smm_stub_off_rom_hlt_ip, d_rom_hlt_ip - smm_stub_start

@@ -40,7 +40,10 @@
 	  "a 4 for the one that took its own")                               \
 	X(REFUSE_PENDING, "refuse-pending", "refused",                       \
 	  "the plan refuses an insert event the AML has not cleared yet, "   \
-	  "of a CPU the last session admitted")
+	  "of a CPU the last session admitted")                              \
+	X(RESET_ROM_HLT, "reset-rom-hlt", "mailbox-unanswered",              \
+	  "a relocated CPU found in the reset state resumes in the ROM's "   \
+	  "hlt loop also with the MP wakeup mailbox (the old stub)")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

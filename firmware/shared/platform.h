@@ -21,6 +21,21 @@ struct platform {
 	/* Called in every wait loop: pause on hardware, a scheduling point
 	 * in the model. */
 	void (*relax)(void *ctx);
+	/* What this SMI interrupted on the CPU of slot, from that CPU's own
+	 * save state: PLATFORM_SAVED_* below. */
+	int (*saved_context)(void *ctx, uint32_t slot);
+	/* RSM resumes the CPU of slot in real mode at where
+	 * (SMM_RESUME_*, smm_layout.h). */
+	void (*set_resume)(void *ctx, uint32_t slot, int where);
 };
+
+/* Real mode at 0xffff:fff0 with CR0.PE clear: where INIT leaves a CPU,
+ * and where a new vCPU waits for SIPI; TCG takes SMIs there. */
+#define PLATFORM_SAVED_RESET		1
+/* Real mode at the AP trampoline's first instruction. */
+#define PLATFORM_SAVED_TRAMPOLINE	2
+/* Other real-mode code. */
+#define PLATFORM_SAVED_REAL		3
+#define PLATFORM_SAVED_OTHER		4
 
 #endif

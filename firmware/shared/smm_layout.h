@@ -46,6 +46,11 @@
  * CPU leaves wait-for-SIPI. */
 #define SMM_RULES_TAKEN		1
 #define SMM_RULES_LATCHED	2
+/* Where RSM resumes a CPU that SMM takes out of the reset state: the AP
+ * trampoline at AP_TRAMPOLINE (the MP wakeup park loop at run time), or
+ * the ROM's hlt loop, where a SIPI finds it as in wait-for-SIPI. */
+#define SMM_RESUME_TRAMPOLINE	1
+#define SMM_RESUME_ROM_HLT	2
 
 #define SMM_ADMIT_EMPTY		0xffffffffu
 #define SMM_STATE_MAGIC		0x534d4d53	/* "SMMS" */
@@ -103,6 +108,9 @@ struct smm_stats {
 	uint32_t admitted, relocated, ejected, refused;
 	uint32_t resent_smis;
 	uint32_t asks;		/* scans for a CPU whose 4 was overwritten */
+	/* Relocated CPUs that took an SMI in the reset state (after an
+	 * INIT), or whose relocation's RSM loaded another CPU's entry. */
+	uint32_t reset_resumes;
 };
 
 /* The SMM module's state, at a fixed offset in its image
@@ -119,7 +127,7 @@ struct smm_state {
 	uint32_t xapic_base;	/* the only local APIC base SMM will use */
 	uint32_t boot_done;	/* set right before the OS runs */
 	uint32_t park;		/* new CPUs go to the MP wakeup park loop */
-	uint32_t pad2;
+	uint32_t rom_hlt_ip;	/* rom_hlt_loop - 0xffff0000 */
 	/* Rendezvous session number: odd while the monarch holds one. */
 	uint32_t session;
 	/* Session whose exit phase began: ejects marked, the rest wait. */

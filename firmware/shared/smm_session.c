@@ -455,9 +455,52 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	}
 }
 
+/* Where RSM takes this CPU back to, when the SMI did not interrupt code
+ * it can go on with:
+ *  - the reset state. INIT put the CPU back in wait-for-SIPI (the OS may
+ *    send one; TCG honours it even in SMM), and TCG takes SMIs there:
+ *    RSM would run the reset vector. It goes where a hot-added CPU goes
+ *    after its relocation: the park loop when APs wait on the MP wakeup
+ *    mailbox, where the OS's WAKEUP finds it (the ROM's hlt loop answers
+ *    only a SIPI, which such an OS never sends, and Linux waits for the
+ *    mailbox forever); else the ROM's hlt loop, where TCG's APIC still
+ *    waits for the SIPI;
+ *  - under TCG's rules, the relocation's own SMI finding real-mode code
+ *    other than the trampoline with the mailbox on: the default save
+ *    state is shared, and TCG writes and reads it field by field, so
+ *    another new CPU's SMI entry during this CPU's RSM can leave it the
+ *    new SMBASE with a mix of that CPU's reset state and the stub's
+ *    trampoline (first_smi.S). Under KVM's rules the relocation's SMI
+ *    may find an OS's SIPI vector, where the CPU must go. */
+static void resume(const struct smm_ctx *c, uint32_t slot, bool relocated)
+{
+	const struct smm_state *st = c->st;
+	bool park = st->park && !MUTATION(RESET_ROM_HLT);
+	int k = c->p->saved_context(c->p->ctx, slot);
+	int where = park ? SMM_RESUME_TRAMPOLINE : SMM_RESUME_ROM_HLT;
+
+	if (k == PLATFORM_SAVED_REAL && relocated && park &&
+	    st->rules == SMM_RULES_TAKEN)
+		dprintf(DBG_INFO, "smm: CPU %u (APIC ID %u) relocated into "
+			"real-mode code that is not the trampoline (another "
+			"CPU's SMI entry changed the default save state): "
+			"resumes in the park loop\n", slot,
+			st->slots[slot].apic_id);
+	else if (k == PLATFORM_SAVED_RESET)
+		dprintf(DBG_INFO, "smm: CPU %u (APIC ID %u) was in the reset "
+			"state: resumes in the %s\n", slot,
+			st->slots[slot].apic_id,
+			park ? "park loop" : "ROM's hlt loop");
+	else
+		return;
+	c->p->set_resume(c->p->ctx, slot, where);
+	c->st->stats.reset_resumes++;
+}
+
 void smm_session(const struct smm_ctx *c, uint32_t slot)
 {
 	struct smm_slot *me;
+	bool relocated;
 
 	if (slot >= c->st->nr_slots || c->st->magic != SMM_STATE_MAGIC)
 		smm_park();
@@ -467,11 +510,13 @@ void smm_session(const struct smm_ctx *c, uint32_t slot)
 		smm_park();
 	/* Before the OS runs nothing can be asked of SMM but relocations:
 	 * an SMI then (a duplicate, a late one) just returns. */
-	if (!confirm_relocation(c, slot) && c->st->boot_done) {
+	relocated = confirm_relocation(c, slot);
+	if (!relocated && c->st->boot_done) {
 		if (slot == c->st->bsp_slot)
 			monarch(c);
 		else
 			ap(c, slot);
 	}
+	resume(c, slot, relocated);
 	door_leave(me);
 }

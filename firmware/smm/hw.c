@@ -2,8 +2,10 @@
  * the OS controls is trusted: the local APIC is used only at the base
  * recorded at boot, or through x2APIC MSRs. */
 #include "hw/apic.h"
+#include "hw/smm.h"
 #include "hw/x86.h"
 #include "io.h"
+#include "layout.h"
 #include "smm_layout.h"
 #include "smm_session.h"
 
@@ -74,6 +76,45 @@ static void hw_relax(void *ctx)
 	cpu_relax();
 }
 
+/* The calling CPU's own save state: slot is this CPU's (handle_smi). */
+static struct smm_save_state_64 *save_state(struct smm_state *st,
+					    uint32_t slot)
+{
+	return (struct smm_save_state_64 *)(uintptr_t)(
+		st->slots[slot].smbase + SMM_SAVE_STATE_OFFSET);
+}
+
+static int hw_saved_context(void *ctx, uint32_t slot)
+{
+	const struct smm_save_state_64 *ss = save_state(ctx, slot);
+
+	if (ss->cr0 & X86_CR0_PE)
+		return PLATFORM_SAVED_OTHER;
+	if (ss->cs.base == 0xffff0000u && ss->rip == 0xfff0)
+		return PLATFORM_SAVED_RESET;
+	if (ss->cs.base == AP_TRAMPOLINE && ss->rip == 0)
+		return PLATFORM_SAVED_TRAMPOLINE;
+	return PLATFORM_SAVED_REAL;
+}
+
+static void hw_set_resume(void *ctx, uint32_t slot, int where)
+{
+	struct smm_state *st = ctx;
+	struct smm_save_state_64 *ss = save_state(st, slot);
+
+	/* Only ever a real-mode context (saved_context()): the rest of it
+	 * (64 KiB limits, interrupts off, EFER and CR4 clear) stays. */
+	if (where == SMM_RESUME_TRAMPOLINE) {
+		ss->cs.selector = AP_TRAMPOLINE >> 4;
+		ss->cs.base = AP_TRAMPOLINE;
+		ss->rip = 0;
+	} else {
+		ss->cs.selector = 0xf000;
+		ss->cs.base = 0xffff0000u;
+		ss->rip = st->rom_hlt_ip;
+	}
+}
+
 void smm_hw_platform(struct platform *p, struct smm_state *st)
 {
 	p->ctx = st;
@@ -84,6 +125,8 @@ void smm_hw_platform(struct platform *p, struct smm_state *st)
 	p->send_init = hw_send_init;
 	p->now_us = hw_now_us;
 	p->relax = hw_relax;
+	p->saved_context = hw_saved_context;
+	p->set_resume = hw_set_resume;
 }
 
 void smm_park(void)

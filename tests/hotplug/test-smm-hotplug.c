@@ -336,6 +336,60 @@ static void test_overwritten_command_is_asked(void **state)
 		assert_null(strstr(h.vm.serial, warn[i]));
 }
 
+/* A relocated CPU that INIT put back in wait-for-SIPI saves the reset
+ * state at its next SMI (TCG takes SMIs there). With the MP wakeup
+ * mailbox it must then resume in the park loop, where the OS's next
+ * WAKEUP finds it: the ROM's hlt loop answers only a SIPI, which such
+ * an OS never sends, and Linux waits for the mailbox forever (the chaos
+ * soak's lost CPU, a hot-added CPU found there after its relocation).
+ * The INIT comes from the guest's userspace through the local APIC at
+ * its architectural address (/dev/mem), to CPU 1 while it is offline
+ * and parked; the SMI is a junk write to APM_CNT. */
+static void test_init_then_smi_parks(void **state)
+{
+	static const char *const warn[] = { "soft lockup", "failed to report "
+					    "alive", "Unable to map lapic",
+					    "Call Trace" };
+	struct vm_config cfg = { 0 };
+	char app[320];
+	int n;
+
+	(void)state;
+	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
+	cfg.smp = "1,maxcpus=4";
+	cfg.append = app;
+	assert_int_equal(hp_boot(&h, "smm-init", &cfg), 0);
+	assert_non_null(strstr(vm_debugcon(&h.vm), "hot-added CPUs park"));
+	plug_ok("cpu1", "0 1");
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(hp_guest(&h, "echo 0 > /sys/devices/system/"
+					  "cpu/cpu1/online; echo OFF-DONE",
+					  "\nOFF-DONE", OP_MS), 0);
+		/* ICR high: destination APIC ID 1; ICR low: INIT, level
+		 * assert. Then an SMI on every CPU. */
+		assert_int_equal(hp_guest(&h, "taskset -c 0 physmem write "
+					  "0xfee00310 0x01000000 4 && "
+					  "taskset -c 0 physmem write 0xfee00300 "
+					  "0x4500 4 && sleep 0.2 && "
+					  "ioport w 0xb2 0x55 && sleep 0.2 && "
+					  "echo INIT-DONE", "\nINIT-DONE",
+					  OP_MS), 0);
+		/* Linux waits for the mailbox without a timeout: a CPU
+		 * not in the park loop hangs this write. */
+		assert_int_equal(hp_guest(&h, "echo 1 > /sys/devices/system/"
+					  "cpu/cpu1/online && echo ON-OK",
+					  "\nON-OK", 60000), 0);
+	}
+	n = count(vm_debugcon(&h.vm), "in the reset state");
+	print_message("# 3 INITs to parked CPU 1, each then an SMI: %d "
+		      "resumes from the reset state\n", n);
+	assert_int_equal(n, 3);
+	assert_firmware_clean();
+	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
+		assert_null(strstr(h.vm.serial, warn[i]));
+	unplug_ok("cpu1", "0");
+}
+
 /* pc-q35-5.2 offers CPU hotplug with SMI but not hot-unplug: the
  * firmware negotiates hot-add only, and QEMU refuses device_del. */
 static void test_machine_without_unplug(void **state)
@@ -440,6 +494,7 @@ int main(void)
 		T(test_devmem_sees_no_smram),
 		T(test_junk_from_the_os),
 		T(test_overwritten_command_is_asked),
+		T(test_init_then_smi_parks),
 		T(test_machine_without_unplug),
 		T(test_machine_without_hotplug),
 		T(test_without_smm),
