@@ -124,11 +124,62 @@ static void test_query_huge_topology_ids(void **state)
 	cpus__free(&l);
 }
 
+/* One slot, cpu1, as QEMU lists it with its vCPU's host thread. */
+static void query_cpu1(long long tid, struct cpu_list *l)
+{
+	static char fast[256];
+	static const char *replies[] = {
+		"{}",
+		"[{\"props\": {\"core-id\": 1, \"thread-id\": 0, "
+		"\"socket-id\": 0}, \"qom-path\": \"/machine/peripheral/cpu1\", "
+		"\"type\": \"qemu64-x86_64-cpu\"}, "
+		"{\"props\": {\"core-id\": 0, \"thread-id\": 0, "
+		"\"socket-id\": 0}, \"qom-path\": "
+		"\"/machine/unattached/device[0]\", \"type\": "
+		"\"qemu64-x86_64-cpu\"}]",
+		fast, "0", "1", NULL,
+	};
+
+	snprintf(fast, sizeof(fast), "[{\"qom-path\": "
+		 "\"/machine/unattached/device[0]\", \"cpu-index\": 0, "
+		 "\"thread-id\": 100}, {\"qom-path\": "
+		 "\"/machine/peripheral/cpu1\", \"cpu-index\": 1, "
+		 "\"thread-id\": %lld}]", tid);
+	assert_int_equal(query(replies, l), 0);
+}
+
+/* The chaos soak: client B unplugged cpu1, QEMU deleted it, and client A
+ * plugged cpu1 again before B looked: same id, same QOM path, another
+ * vCPU thread. B's CPU is gone, not "still listed". */
+static void test_replugged_under_the_same_id(void **state)
+{
+	struct cpu_list before, same, after;
+	struct cpu_slot unknown;
+
+	(void)state;
+	query_cpu1(201, &before);
+	query_cpu1(201, &same);
+	query_cpu1(202, &after);
+	assert_int_equal(before.slot[1].vcpu_tid, 201);
+	assert_string_equal(before.slot[1].qom_path,
+			    after.slot[1].qom_path);
+	assert_false(cpus__replugged(&before.slot[1], &same.slot[1]));
+	assert_true(cpus__replugged(&before.slot[1], &after.slot[1]));
+	/* Not known (a QEMU without thread-id): not a re-plug. */
+	unknown = before.slot[1];
+	unknown.vcpu_tid = 0;
+	assert_false(cpus__replugged(&unknown, &after.slot[1]));
+	cpus__free(&before);
+	cpus__free(&same);
+	cpus__free(&after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_sorts_and_computes_apic_ids),
 		cmocka_unit_test(test_query_huge_topology_ids),
+		cmocka_unit_test(test_replugged_under_the_same_id),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -86,9 +86,12 @@ static int read_present(struct qmp *q, struct cpu_list *l)
 			json_string_value(json_object_get(cpu, "qom-path"));
 
 		for (size_t k = 0; path && k < l->n; k++)
-			if (!strcmp(l->slot[k].qom_path, path))
+			if (!strcmp(l->slot[k].qom_path, path)) {
 				l->slot[k].index = json_integer_value(
 					json_object_get(cpu, "cpu-index"));
+				l->slot[k].vcpu_tid = json_integer_value(
+					json_object_get(cpu, "thread-id"));
+			}
 	}
 	json_decref(ret);
 	for (i = 0; i < l->n; i++) {
@@ -189,6 +192,12 @@ void cpus__set_online(struct cpu_list *l, const unsigned char *online,
 			    online[s->index];
 		l->online += s->online;
 	}
+}
+
+int cpus__replugged(const struct cpu_slot *was, const struct cpu_slot *now)
+{
+	return was->present && now->present && was->vcpu_tid > 0 &&
+	       now->vcpu_tid > 0 && was->vcpu_tid != now->vcpu_tid;
 }
 
 struct cpu_slot *cpus__by_index(struct cpu_list *l, int index)

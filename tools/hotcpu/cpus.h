@@ -23,6 +23,9 @@ struct cpu_slot {
 	char type[64];		/* device_add driver */
 	char qom_path[128];
 	char id[64];		/* device id of a plugged CPU, or "" */
+	/* The vCPU's host thread (query-cpus-fast thread-id), 0 unknown:
+	 * a CPU plugged again under the same id and QOM path has another. */
+	long long vcpu_tid;
 	int online;		/* -1 unknown, 0, 1 */
 };
 
@@ -44,6 +47,9 @@ void cpus__free(struct cpu_list *l);
 void cpus__set_online(struct cpu_list *l, const unsigned char *online,
 		      size_t n);
 struct cpu_slot *cpus__by_index(struct cpu_list *l, int index);
+/* Whether now, a slot as QEMU lists it later, holds another vCPU than
+ * was (the same slot earlier): 1 yes, 0 the same or not known. */
+int cpus__replugged(const struct cpu_slot *was, const struct cpu_slot *now);
 /* By device id, QOM path or cpu-index number. */
 struct cpu_slot *cpus__find(struct cpu_list *l, const char *what);
 /* Up to n empty slots, lowest index first; returns how many. */

@@ -408,7 +408,9 @@ static void probe_started(struct hp_batch *b, double now)
 	b->next_probe = now + STARTED_POLL_MS;
 }
 
-/* QEMU lists the slot empty again. */
+/* QEMU lists the slot empty again (1), or with another vCPU in it (2):
+ * another client plugged it once this one was deleted, perhaps under
+ * the same id. 0: the CPU is still listed. */
 static int slot_empty(struct hotplug *h, const struct cpu_slot *slot)
 {
 	struct cpu_list l;
@@ -418,7 +420,7 @@ static int slot_empty(struct hotplug *h, const struct cpu_slot *slot)
 	if (r)
 		return r;
 	s = cpus__by_index(&l, slot->index);
-	r = s && !s->present;
+	r = !s ? 0 : !s->present ? 1 : cpus__replugged(slot, s) ? 2 : 0;
 	cpus__free(&l);
 	return r;
 }
@@ -450,6 +452,10 @@ static int step_remove(struct hp_batch *b, struct hp_wait *w, double now)
 		err = slot_empty(h, &r->slot);
 		if (err < 0) {
 			lost(h, r, err);
+		} else if (err == 2) {
+			r->replugged = 1;
+			snprintf(r->why, sizeof(r->why), "removed; another QMP "
+				 "client has plugged the slot again since");
 		} else if (!err) {
 			r->outcome = HP_LOST;
 			snprintf(r->why, sizeof(r->why), "DEVICE_DELETED arrived "

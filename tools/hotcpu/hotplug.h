@@ -46,6 +46,8 @@ struct hp_result {
 	int agent;
 	/* The unplug was already under way, requested by another client. */
 	int pending;
+	/* Removed, and another client has plugged the slot again since. */
+	int replugged;
 	/* ms the request waited for the guest's ACPI, or 0. */
 	double boot_wait_ms;
 	enum hp_outcome outcome;

@@ -30,7 +30,9 @@ void report__step(FILE *f, const struct hp_result *r)
 			"an unplug another client requested, " : "");
 		if (r->offline_ms >= 0)
 			fprintf(f, "guest offline %.1f ms, ", r->offline_ms);
-		fprintf(f, "DEVICE_DELETED %.1f ms)\n", r->deleted_ms);
+		fprintf(f, "DEVICE_DELETED %.1f ms)%s\n", r->deleted_ms,
+			r->replugged ? "; another QMP client has plugged the "
+				       "slot again since" : "");
 	}
 }
 
