@@ -44,15 +44,37 @@ static void consider(struct cpuhp *c, const struct smm_slot *slots,
 {
 	const struct smm_slot *s = &slots[sel];
 
-	if (st & CPUHP_STAT_INSERT) {
-		if (st & CPUHP_STAT_FW_REMOVE) {
-			refuse(plan, sel, "insert event during an eject");
+	/* The OS's eject first: QEMU applies it to whatever CPU the slot
+	 * holds now. A second device_del of a CPU being ejected sets the
+	 * remove event again, QEMU keeps it past that CPU's eject, and the
+	 * OS ejects the CPU plugged into the slot since, perhaps before any
+	 * SMI admitted it. */
+	if (st & CPUHP_STAT_FW_REMOVE) {
+		if (sel == bsp_slot) {
+			refuse(plan, sel, "the BSP is never ejected");
 			return;
 		}
 		if (!(st & CPUHP_STAT_ENABLED)) {
-			refuse(plan, sel, "insert event for an absent CPU");
+			refuse(plan, sel, "eject of an absent CPU");
 			return;
 		}
+		/* Never admitted: it never ran OS code and holds nothing in
+		 * SMM (the first-SMI stub waits for admission before its
+		 * lock), so it goes as it is. Admitted under KVM's rules and
+		 * never started by the OS: its SMI waits for a SIPI that will
+		 * not come. Either is ejected like a relocated CPU. */
+		if (s->state == SLOT_ABSENT)
+			dprintf(DBG_INFO, "smm: selector %u: the OS ejects a "
+				"CPU no SMI admitted yet\n", sel);
+		if (id_ok(c, slots, sel, plan))
+			plan->eject[plan->nr_eject++] = sel;
+		return;
+	}
+	if (st & CPUHP_STAT_INSERT) {
+		/* Plugged and ejected before this SMI: QEMU clears the insert
+		 * event only in the AML's next scan. Nothing to admit. */
+		if (!(st & CPUHP_STAT_ENABLED))
+			return;
 		if (s->state != SLOT_ABSENT) {
 			/* QEMU's CSCN raises its SMI after its scan and clears
 			 * each insert event only after that SMI: a CPU plugged
@@ -75,21 +97,6 @@ static void consider(struct cpuhp *c, const struct smm_slot *slots,
 		if (id_ok(c, slots, sel, plan))
 			plan->add[plan->nr_add++] = sel;
 		return;
-	}
-	if (st & CPUHP_STAT_FW_REMOVE) {
-		if (sel == bsp_slot) {
-			refuse(plan, sel, "the BSP is never ejected");
-			return;
-		}
-		/* An admitted CPU the OS never started (KVM: it waits for
-		 * SIPI, its SMI latched) is ejected like a relocated one. */
-		if (!(st & CPUHP_STAT_ENABLED) || s->state == SLOT_ABSENT) {
-			refuse(plan, sel, "eject of a CPU that is not present "
-			       "and admitted (state %u)", s->state);
-			return;
-		}
-		if (id_ok(c, slots, sel, plan))
-			plan->eject[plan->nr_eject++] = sel;
 	}
 	/* A bare remove event is the OS's own business (its _EJ0 follows
 	 * with fw-remove). */

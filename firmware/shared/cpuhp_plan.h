@@ -16,15 +16,19 @@ struct cpuhp_plan {
 	uint32_t eject[SMM_MAX_CPUS];	/* slots to eject */
 };
 
-/* Scans every pending event once. A CPU is admitted only if QEMU says
- * it was inserted and is present, its APIC ID is the one recorded for
- * its selector at boot, no other slot holds that ID, its slot is absent,
- * and fewer than max_add CPUs were taken already; it is ejected only if
- * the OS handed the eject to firmware, it is present, admitted or
- * relocated, and not the BSP, and no insert is pending for it. An insert
- * event on a slot already admitted under the same APIC ID is one the OS
- * has not cleared yet: counted in nr_pending, nothing else. Anything
- * else is refused with a DBG_ERR line and counted. Reads the block and
+/* Scans every pending event once. A CPU is ejected if the OS handed the
+ * eject to firmware, it is present, its APIC ID is the one recorded for
+ * its selector at boot, and it is not the BSP, whether relocated,
+ * admitted, or plugged since the OS's remove event and never admitted
+ * (QEMU keeps a remove event past its CPU's eject). Otherwise a CPU is
+ * admitted only if QEMU says it was inserted and is present, its APIC ID
+ * is the one recorded for its selector at boot, no other slot holds that
+ * ID, its slot is absent, and fewer than max_add CPUs were taken
+ * already. An insert event on a slot already admitted under the same
+ * APIC ID is one the OS has not cleared yet: counted in nr_pending,
+ * nothing else; one of an absent CPU (plugged and ejected before the
+ * SMI) is nothing to do. Anything else is refused with a DBG_ERR line
+ * and counted. Reads the block and
  * the slots only: the caller applies the plan. Returns 0, or -1 if the
  * block answered a selector that does not exist (the plan holds what
  * came before). */
