@@ -4,6 +4,7 @@
 #include "hw/apic.h"
 #include "hw/smm.h"
 #include "hw/x86.h"
+#include "debug.h"
 #include "io.h"
 #include "layout.h"
 #include "smm_layout.h"
@@ -102,6 +103,9 @@ static void hw_set_resume(void *ctx, uint32_t slot, int where)
 	struct smm_state *st = ctx;
 	struct smm_save_state_64 *ss = save_state(st, slot);
 
+	dprintf(DBG_INFO, "smm: CPU %u was at CS base 0x%llx RIP 0x%llx\n",
+		slot, (unsigned long long)ss->cs.base,
+		(unsigned long long)ss->rip);
 	/* Only ever a real-mode context (saved_context()): the rest of it
 	 * (64 KiB limits, interrupts off, EFER and CR4 clear) stays. */
 	if (where == SMM_RESUME_TRAMPOLINE) {
