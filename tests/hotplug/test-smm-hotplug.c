@@ -56,6 +56,22 @@ static void boot(const char *name, const char *machine, const char *smp)
 	}
 }
 
+/* 1 vCPU of 4, with /dev/mem open to the guest's userspace:
+ * iomem=relaxed lifts Linux's own /dev/mem policy. */
+static void boot_devmem(const char *name)
+{
+	struct vm_config cfg = { 0 };
+	static char app[320];
+
+	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
+	cfg.smp = "1,maxcpus=4";
+	cfg.append = app;
+	if (hp_boot(&h, name, &cfg)) {
+		print_message("# boot failed; logs in %s\n", h.vm.dir);
+		fail();
+	}
+}
+
 static int count(const char *hay, const char *needle)
 {
 	int n = 0;
@@ -243,17 +259,12 @@ static void assert_blank(unsigned long addr, unsigned long len)
  * what is checked is what the chipset lets a non-SMM CPU see. */
 static void test_devmem_sees_no_smram(void **state)
 {
-	struct vm_config cfg = { 0 };
 	unsigned long tseg, mib;
-	char app[320];
 	const char *p;
 	int first;
 
 	(void)state;
-	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
-	cfg.smp = "1,maxcpus=4";
-	cfg.append = app;
-	assert_int_equal(hp_boot(&h, "smm-devmem", &cfg), 0);
+	boot_devmem("smm-devmem");
 	p = strstr(vm_debugcon(&h.vm), "TSEG 0x");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "TSEG 0x%lx (%lu MiB)", &tseg, &mib), 2);
@@ -350,15 +361,10 @@ static void test_init_then_smi_parks(void **state)
 	static const char *const warn[] = { "soft lockup", "failed to report "
 					    "alive", "Unable to map lapic",
 					    "Call Trace" };
-	struct vm_config cfg = { 0 };
-	char app[320];
 	int n;
 
 	(void)state;
-	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
-	cfg.smp = "1,maxcpus=4";
-	cfg.append = app;
-	assert_int_equal(hp_boot(&h, "smm-init", &cfg), 0);
+	boot_devmem("smm-init");
 	assert_non_null(strstr(vm_debugcon(&h.vm), "hot-added CPUs park"));
 	plug_ok("cpu1", "0 1");
 	for (int round = 0; round < 3; round++) {
