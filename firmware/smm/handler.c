@@ -7,6 +7,7 @@
 
 void handle_smi(uint32_t slot);
 void smm_hw_platform(struct platform *p, struct smm_state *st);
+struct smm_save_state_64 *smm_save_state(struct smm_state *st, uint32_t slot);
 
 /* Filled in by the boot firmware through smm_module_header.state; the
  * only state SMM keeps. */
@@ -23,8 +24,7 @@ static bool os_wrote_apm_cpuhp(uint32_t slot)
 
 	if (slot >= smm_state.nr_slots)
 		return false;
-	ss = (const struct smm_save_state_64 *)(uintptr_t)(
-		smm_state.slots[slot].smbase + SMM_SAVE_STATE_OFFSET);
+	ss = smm_save_state(&smm_state, slot);
 	/* gprs[] runs r15..rax: rax is [15], rdx [13]. */
 	return ss->revision == SMM_REVISION_64 &&
 	       (uint8_t)ss->gprs[15] == APM_CNT_CPU_HOTPLUG &&

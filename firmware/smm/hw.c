@@ -11,6 +11,7 @@
 #include "smm_session.h"
 
 void smm_hw_platform(struct platform *p, struct smm_state *st);
+struct smm_save_state_64 *smm_save_state(struct smm_state *st, uint32_t slot);
 
 static void xapic_wait_idle(uint64_t base)
 {
@@ -77,9 +78,9 @@ static void hw_relax(void *ctx)
 	cpu_relax();
 }
 
-/* The calling CPU's own save state: slot is this CPU's (handle_smi). */
-static struct smm_save_state_64 *save_state(struct smm_state *st,
-					    uint32_t slot)
+/* The save state of the CPU in slot, at its SMBASE + 0xfe00: the calling
+ * CPU's own (handle_smi's slot). */
+struct smm_save_state_64 *smm_save_state(struct smm_state *st, uint32_t slot)
 {
 	return (struct smm_save_state_64 *)(uintptr_t)(
 		st->slots[slot].smbase + SMM_SAVE_STATE_OFFSET);
@@ -87,7 +88,7 @@ static struct smm_save_state_64 *save_state(struct smm_state *st,
 
 static int hw_saved_context(void *ctx, uint32_t slot)
 {
-	const struct smm_save_state_64 *ss = save_state(ctx, slot);
+	const struct smm_save_state_64 *ss = smm_save_state(ctx, slot);
 
 	if (ss->cr0 & X86_CR0_PE)
 		return PLATFORM_SAVED_OTHER;
@@ -101,7 +102,7 @@ static int hw_saved_context(void *ctx, uint32_t slot)
 static void hw_set_resume(void *ctx, uint32_t slot, int where)
 {
 	struct smm_state *st = ctx;
-	struct smm_save_state_64 *ss = save_state(st, slot);
+	struct smm_save_state_64 *ss = smm_save_state(st, slot);
 
 	dprintf(DBG_INFO, "smm: CPU %u was at CS base 0x%llx RIP 0x%llx\n",
 		slot, (unsigned long long)ss->cs.base,

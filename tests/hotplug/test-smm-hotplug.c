@@ -43,33 +43,33 @@ static const char *guest_append(void)
 	return append;
 }
 
-static void boot(const char *name, const char *machine, const char *smp)
+static void boot_append(const char *name, const char *machine,
+			const char *smp, const char *app)
 {
 	struct vm_config cfg = { 0 };
 
 	cfg.machine = machine;
 	cfg.smp = smp;
-	cfg.append = guest_append();
+	cfg.append = app;
 	if (hp_boot(&h, name, &cfg)) {
 		print_message("# boot failed; logs in %s\n", h.vm.dir);
 		fail();
 	}
 }
 
+static void boot(const char *name, const char *machine, const char *smp)
+{
+	boot_append(name, machine, smp, guest_append());
+}
+
 /* 1 vCPU of 4, with /dev/mem open to the guest's userspace:
  * iomem=relaxed lifts Linux's own /dev/mem policy. */
 static void boot_devmem(const char *name)
 {
-	struct vm_config cfg = { 0 };
-	static char app[320];
+	char app[320];
 
 	snprintf(app, sizeof(app), "%s iomem=relaxed", guest_append());
-	cfg.smp = "1,maxcpus=4";
-	cfg.append = app;
-	if (hp_boot(&h, name, &cfg)) {
-		print_message("# boot failed; logs in %s\n", h.vm.dir);
-		fail();
-	}
+	boot_append(name, NULL, "1,maxcpus=4", app);
 }
 
 static int count(const char *hay, const char *needle)
