@@ -1,7 +1,8 @@
 /* Unit tests for probe__acpi_up() (tools/hotcpu/probe.c) against a fake
  * QMP server that answers as QEMU 10.0 does for a q35 guest: the GPE
  * enable register, the CPU hotplug block's data register (the selector
- * under GET_NEXT_CPU_WITH_EVENT), the possible CPUs and their _OST. */
+ * under GET_NEXT_CPU_WITH_EVENT), the possible CPUs and their _OST; and
+ * for probe__ejects_settled(), the guest's eject _OST per CPU slot. */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -26,6 +27,9 @@ static struct {
 	unsigned sel;		/* what 0xce0 reads */
 	int nr;			/* possible CPUs */
 	const char *ospm;	/* query-acpi-ospm-status */
+	const char *ospm_then;	/* its answer from call ospm_after + 1 on */
+	int ospm_after, ospm_calls;
+	int no_ospm;		/* query-acpi-ospm-status is unknown */
 	const char *garbage;	/* an HMP answer without "= " */
 	int no_hotplug;		/* query-hotpluggable-cpus fails */
 } vm;
@@ -73,8 +77,12 @@ static void answer(json_t *cmd, char *ret, size_t size)
 			n += snprintf(ret + n, size - n, "%s{\"props\": {}}",
 				      i ? ", " : "");
 		snprintf(ret + n, size - n, "]");
-	} else if (!strcmp(ex, "query-acpi-ospm-status")) {
-		snprintf(ret, size, "\"return\": %s", vm.ospm ?: "[]");
+	} else if (!strcmp(ex, "query-acpi-ospm-status") && !vm.no_ospm) {
+		const char *o = vm.ospm_then && vm.ospm_calls >= vm.ospm_after ?
+				vm.ospm_then : vm.ospm;
+
+		vm.ospm_calls++;
+		snprintf(ret, size, "\"return\": %s", o ?: "[]");
 	} else {
 		snprintf(ret, size, "\"error\": {\"class\": \"CommandNotFound\", "
 			 "\"desc\": \"%s\"}", ex);
@@ -268,6 +276,78 @@ static void test_hmp_garbage(void **state)
 	conn_close(&c);
 }
 
+#define EJECT_PENDING(slot) "{\"slot-type\": \"CPU\", \"slot\": \"" slot \
+	"\", \"source\": 3, \"status\": 132, \"device\": \"cpu9\"}"
+#define EJECT_DONE(slot) "{\"slot-type\": \"CPU\", \"slot\": \"" slot \
+	"\", \"source\": 3, \"status\": 0, \"device\": \"cpu9\"}"
+
+/* Another client's unplug of slot 3: the guest's eject is pending for
+ * three looks, then done. A plug into slot 3 (with slot 1) waits for it. */
+static void test_eject_settles(void **state)
+{
+	static const int index[] = { 1, 3 };
+	struct conn c;
+	int pending = -1;
+
+	(void)state;
+	vm.ospm = "[" EJECT_DONE("1") ", " EJECT_PENDING("3") "]";
+	vm.ospm_then = "[" EJECT_DONE("1") ", " EJECT_DONE("3") "]";
+	vm.ospm_after = 3;
+	conn_open(&c);
+	assert_int_equal(probe__ejects_settled(&c.q, index, 2, 5000,
+					       &pending), 0);
+	assert_int_equal(pending, 0);
+	assert_int_equal(vm.ospm_calls, 4);
+	conn_close(&c);
+}
+
+/* A guest that never ends its eject holds a plug max_ms, no longer. */
+static void test_eject_never_settles(void **state)
+{
+	static const int index[] = { 3 };
+	struct conn c;
+	int pending = -1;
+	double t0;
+
+	(void)state;
+	vm.ospm = "[" EJECT_PENDING("3") "]";
+	conn_open(&c);
+	t0 = util__now_ms();
+	assert_int_equal(probe__ejects_settled(&c.q, index, 1, 200,
+					       &pending), 0);
+	assert_int_equal(pending, 1);
+	assert_true(util__now_ms() - t0 >= 200);
+	assert_true(util__now_ms() - t0 < 2000);
+	conn_close(&c);
+}
+
+/* Only a pending eject of one of the slots holds a plug: not another
+ * slot's, not an insert's status, not a memory slot's, not a QEMU
+ * without the command. */
+static void test_eject_other_slots(void **state)
+{
+	static const int index[] = { 3 };
+	struct conn c;
+	int pending = -1;
+
+	(void)state;
+	vm.ospm = "[" EJECT_PENDING("13") ", " EJECT_PENDING("") ", "
+		  "{\"slot-type\": \"CPU\", \"slot\": \"3\", \"source\": 1, "
+		  "\"status\": 132}, {\"slot-type\": \"DIMM\", \"slot\": "
+		  "\"3\", \"source\": 3, \"status\": 132}]";
+	conn_open(&c);
+	assert_int_equal(probe__ejects_settled(&c.q, index, 1, 5000,
+					       &pending), 0);
+	assert_int_equal(pending, 0);
+	assert_int_equal(vm.ospm_calls, 1);
+	vm.no_ospm = 1;
+	pending = -1;
+	assert_int_equal(probe__ejects_settled(&c.q, index, 1, 5000,
+					       &pending), 0);
+	assert_int_equal(pending, 0);
+	conn_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +358,9 @@ int main(void)
 		cmocka_unit_test_setup(test_up_without_cpu_hotplug, setup),
 		cmocka_unit_test_setup(test_no_acpi_device, setup),
 		cmocka_unit_test_setup(test_hmp_garbage, setup),
+		cmocka_unit_test_setup(test_eject_settles, setup),
+		cmocka_unit_test_setup(test_eject_never_settles, setup),
+		cmocka_unit_test_setup(test_eject_other_slots, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,7 +447,8 @@ static int step_remove(struct hp_batch *b, struct hp_wait *w, double now)
 	 * _STA check ("Eject incomplete") and the new CPU never comes
 	 * online. A guest that never sends it gets two seconds. */
 	if (r->deleted_ms >= 0 &&
-	    (r->ost_status == 0 || now - w->t0 > r->deleted_ms + 2000)) {
+	    (r->ost_status == 0 ||
+	     now - w->t0 > r->deleted_ms + PROBE_EJECT_SETTLE_MS)) {
 		r->latency_ms = r->deleted_ms;
 		err = slot_empty(h, &r->slot);
 		if (err < 0) {
@@ -600,6 +601,25 @@ static int slot_taken(const struct cpu_list *now, struct hp_result *r)
 	return 0;
 }
 
+/* Our own unplug waits for the guest's final _OST before it returns, but
+ * a slot another client unplugged may still be in the guest's eject:
+ * plugging it then makes the guest's _STA check read present ("Eject
+ * incomplete") and the new CPU is never onlined. So an add waits for
+ * those ejects, as long as after an unplug of its own at most. */
+static void settle_ejects(struct hotplug *h, struct cpu_slot **slots,
+			  size_t n)
+{
+	int *index = calloc(n, sizeof(*index)), pending = 0;
+
+	if (!index)
+		return;
+	for (size_t i = 0; i < n; i++)
+		index[i] = slots[i]->index;
+	probe__ejects_settled(h->q, index, n, PROBE_EJECT_SETTLE_MS,
+			      &pending);
+	free(index);
+}
+
 /* Sends every request, up to the first QEMU does not take. */
 static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 		      struct hp_result *res)
@@ -662,6 +682,7 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 	}
 	if (b->add) {
 		lock = send_lock(h);
+		settle_ejects(h, slots, n);
 		have_now = !cpus__query_slots(h->q, &now);
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -252,3 +252,62 @@ int probe__in_kernel(struct qmp *q, int index, int *in_kernel)
 	free(text);
 	return 0;
 }
+
+#define OST_EJECT_REQUEST	3
+#define OST_EJECT_PENDING	0x84
+#define EJECT_POLL_MS		20
+
+static int count_pending(json_t *ret, const int *index, size_t n)
+{
+	json_t *e;
+	size_t i;
+	int pending = 0;
+
+	json_array_foreach(ret, i, e) {
+		const char *type = json_string_value(json_object_get(e,
+							 "slot-type"));
+		const char *slot = json_string_value(json_object_get(e,
+							 "slot"));
+		char *end;
+		long at;
+
+		if (!type || strcmp(type, "CPU") || !slot ||
+		    json_integer_value(json_object_get(e, "source")) !=
+			    OST_EJECT_REQUEST ||
+		    json_integer_value(json_object_get(e, "status")) !=
+			    OST_EJECT_PENDING)
+			continue;
+		at = strtol(slot, &end, 10);
+		if (end == slot || *end)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (index[k] == at) {
+				pending++;
+				break;
+			}
+	}
+	return pending;
+}
+
+int probe__ejects_settled(struct qmp *q, const int *index, size_t n,
+			  int max_ms, int *pending)
+{
+	double until = util__now_ms() + max_ms;
+
+	for (;;) {
+		json_t *ret;
+		int r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret,
+				     PROBE_TIMEOUT_MS);
+
+		*pending = 0;
+		if (r == -EREMOTEIO)
+			return 0;
+		if (r)
+			return r;
+		*pending = count_pending(ret, index, n);
+		json_decref(ret);
+		if (!*pending || util__now_ms() >= until)
+			return 0;
+		util__sleep_ms(EJECT_POLL_MS);
+	}
+}

@@ -56,4 +56,17 @@ int probe__prelaunch(struct qmp *q, int *prelaunch);
  * registers`, which works under TCG and KVM. */
 int probe__in_kernel(struct qmp *q, int index, int *in_kernel);
 
+/* A CPU slot another QMP client unplugged may still be in the guest's
+ * eject: QEMU has deleted the CPU, but the guest's last _OST for the slot
+ * is "eject pending" (source 3, status 0x84) until Linux has read _STA
+ * after _EJ0 and sent its final _OST. A CPU plugged into the slot in
+ * between makes that _STA read present: Linux logs "Eject incomplete"
+ * and the new CPU never comes online. Polls query-acpi-ospm-status until
+ * none of the n slots (CPU indexes) reads so, or max_ms have passed;
+ * *pending counts those that still do. A QEMU without the command has
+ * none pending. */
+#define PROBE_EJECT_SETTLE_MS	2000
+int probe__ejects_settled(struct qmp *q, const int *index, size_t n,
+			  int max_ms, int *pending);
+
 #endif
