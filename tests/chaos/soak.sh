@@ -340,6 +340,10 @@ vm_verdict() {
 	[ "$r" = 0 ] || fail "firmware refusals: $(grep -a -m2 '; refused$' "$vmdir/debugcon.log" | tr '\n' ' ')"
 	note fw_admitted "$(fw_count 'smm: hot-add CPU .* admitted')"
 	note fw_ejected "$(fw_count 'smm: hot-remove CPU .* ejected')"
+	# Not failures: where SMM sent a CPU that the SMI did not find in
+	# code it can go on with (smm_session.c, resume()).
+	note fw_reset_resumes "$(fw_count 'was in the reset state: resumes')"
+	note fw_torn_resumes "$(fw_count 'relocated into real-mode code that is not the trampoline')"
 	note removes "$(removed_cpus)"
 }
 

@@ -56,6 +56,8 @@ print_table() {
 	row "bad console lines (the rows above included)" console_bad
 	row "firmware PANIC" panics
 	row "firmware refusals" fw_refusals
+	row "SMM: CPU in the reset state sent to park/hlt loop" fw_reset_resumes
+	row "SMM: relocated into torn save state, sent to park" fw_torn_resumes
 	row "hotcpu status after a kill says what happened" status_ok
 	row "SMRAM reads 0xff at a VM's end" smram_ok
 	row "failures" failures
