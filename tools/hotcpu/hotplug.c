@@ -528,6 +528,23 @@ static int send_add(struct hotplug *h, struct hp_result *r)
 }
 
 /* device_del of r's slot; 0 when QEMU took it, else r says why. */
+/* Our own unplug waits for the guest's final _OST before it returns, but
+ * a slot another client unplugged may still be in the guest's eject:
+ * plugging it then makes the guest's _STA check read present ("Eject
+ * incomplete") and the new CPU is never onlined. So each device_add
+ * waits for its slot's eject, as long as after an unplug of our own at
+ * most, and follows the look at once. QEMU shows no remove event to QMP:
+ * an eject the guest begins between the look and the device_add (a QMP
+ * round trip) is not seen. */
+static int settle_and_add(struct hotplug *h, struct hp_result *r)
+{
+	int pending = 0;
+
+	probe__ejects_settled(h->q, &r->slot.index, 1, PROBE_EJECT_SETTLE_MS,
+			      &pending);
+	return send_add(h, r);
+}
+
 static int send_remove(struct hotplug *h, struct hp_result *r)
 {
 	const struct cpu_slot *slot = &r->slot;
@@ -601,25 +618,6 @@ static int slot_taken(const struct cpu_list *now, struct hp_result *r)
 	return 0;
 }
 
-/* Our own unplug waits for the guest's final _OST before it returns, but
- * a slot another client unplugged may still be in the guest's eject:
- * plugging it then makes the guest's _STA check read present ("Eject
- * incomplete") and the new CPU is never onlined. So an add waits for
- * those ejects, as long as after an unplug of its own at most. */
-static void settle_ejects(struct hotplug *h, struct cpu_slot **slots,
-			  size_t n)
-{
-	int *index = calloc(n, sizeof(*index)), pending = 0;
-
-	if (!index)
-		return;
-	for (size_t i = 0; i < n; i++)
-		index[i] = slots[i]->index;
-	probe__ejects_settled(h->q, index, n, PROBE_EJECT_SETTLE_MS,
-			      &pending);
-	free(index);
-}
-
 /* Sends every request, up to the first QEMU does not take. */
 static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 		      struct hp_result *res)
@@ -682,7 +680,6 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 	}
 	if (b->add) {
 		lock = send_lock(h);
-		settle_ejects(h, slots, n);
 		have_now = !cpus__query_slots(h->q, &now);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -699,7 +696,7 @@ static int batch_send(struct hp_batch *b, struct cpu_slot **slots, size_t n,
 		if (b->add && have_now && slot_taken(&now, &res[i]))
 			err = 1;
 		else
-			err = b->add ? send_add(h, &res[i]) :
+			err = b->add ? settle_and_add(h, &res[i]) :
 				       send_remove(h, &res[i]);
 		if (err < 0)
 			break;
