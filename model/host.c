@@ -1,6 +1,7 @@
 /* The hypervisor's user: device_add and device_del over "QMP", as hotcpu
  * plug and unplug issue them, in cycles; with OVERLAP, a device_del right
  * after its device_add or a device_add while an unplug is in flight; with
+ * DOUBLE_DEL, a second client's device_del of a CPU being unplugged; with
  * BOOT_ADD, a device_add while the firmware boots; with USER_ONLINE and
  * JUNK, the guest userspace's actions, which the host times. */
 #include <string.h>
@@ -27,9 +28,62 @@ static int plug(int idx)
 
 static int unplug(int idx)
 {
+	int err;
+
 	trace(-1, "QMP: device_del CPU %d", idx);
-	M->host_unplugging[idx] = true;
-	return cpuhp_dev_unplug_request(&M->dev, (uint32_t)idx);
+	err = cpuhp_dev_unplug_request(&M->dev, (uint32_t)idx);
+	if (err)
+		trace(-1, "QMP: device_del CPU %d: refused (%d)", idx, err);
+	else
+		M->host_unplugging[idx] = true;
+	return err;
+}
+
+/* hotcpu's plug first waits, two seconds at most, until the guest's last
+ * _OST for the slot is no longer "eject pending" (0x84): a
+ * second client's unplug of the slot may still be in the guest's eject
+ * (tools/hotcpu/probe.c, probe__ejects_settled()). */
+static void settle_eject(int idx)
+{
+	const struct cpuhp_dev_cpu *d = &M->dev.cpu[idx];
+	uint64_t end = M->now + 2 * MODEL_S;
+
+	if (MUTATION(PLUG_NO_SETTLE))
+		return;
+	while (d->ost_event == 3 && d->ost_status == 0x84 && M->now < end)
+		host_wait_us(20 * MODEL_MS);
+}
+
+/* A second QMP client's device_del of a CPU this one is unplugging, a
+ * little later: QEMU sets the remove event again, and when the guest's
+ * CSCN had already cleared the first, the guest gets a second eject
+ * request. If it comes after the eject, QEMU keeps it for whatever CPU
+ * is plugged into the slot next, and the guest ejects that one
+ * (docs/smm-cpu-hotplug.md, "What SMM does not trust"). */
+static void second_client(const int *idx, int n)
+{
+	int i;
+
+	if (!fault(F_DOUBLE_DEL, 300))
+		return;
+	host_wait_us(rng_below(M, 3 * MODEL_MS));
+	trace(-1, "QMP: a second client unplugs too");
+	i = idx[rng_below(M, (uint32_t)n)];
+	if (!unplug(i))
+		M->foreign_armed[i] = true;
+}
+
+/* Another client's device_add, which QEMU handles while the guest is in
+ * its eject of the slot's absent CPU, after its "eject pending" _OST and
+ * before its _EJ0: the eject meets a CPU no SMI has admitted yet (soak
+ * fault 3). hotcpu itself waits for that eject (settle_eject()); a
+ * script of the user's need not. Plugged between _EJ0 and the guest's
+ * _STA check instead, the new CPU makes the guest log "Eject incomplete"
+ * whatever the firmware does: not modelled (docs/model.md). */
+void host_foreign_plug(int idx)
+{
+	trace(-1, "QMP: another client plugs the slot during the eject");
+	plug(idx);
 }
 
 static void user_actions(void)
@@ -116,6 +170,9 @@ void host_main(void *arg)
 		}
 		trace(-1, "QMP: cycle %u", m->cycles_done + 1);
 		for (int i = 0; i < n; i++) {
+			/* The look and the device_add in one step: the QMP
+			 * round trip between them is not modelled. */
+			settle_eject(idx[i]);
 			if (!m->cpu[idx[i]].exists)
 				plug(idx[i]);
 			host_wait_us(rng_below(m, 300));
@@ -133,6 +190,7 @@ void host_main(void *arg)
 			unplug(idx[i]);
 			host_wait_us(rng_below(m, 300));
 		}
+		second_client(idx, n);
 		if (fault(F_OVERLAP, 200)) {
 			int other[4], k;
 
@@ -146,6 +204,7 @@ void host_main(void *arg)
 				for (int j = 0; j < n; j++)
 					ours |= other[i] == idx[j];
 				if (!ours) {
+					settle_eject(other[i]);
 					plug(other[i]);
 					break;
 				}

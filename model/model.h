@@ -93,6 +93,8 @@ enum invariant {
 	  "AML's 4) and to the register block's selector, command and data") \
 	X(OVERLAP, "overlap",                                                \
 	  "device_add and device_del back to back, or overlapping")          \
+	X(DOUBLE_DEL, "double-del",                                          \
+	  "a second QMP client sends a device_del of a CPU being unplugged") \
 	X(BOOT_ADD, "boot-add", "a CPU is plugged while the firmware boots") \
 	X(PREEMPT, "preempt",                                                \
 	  "any vCPU thread is descheduled for up to 40 ms at any point")     \
@@ -286,6 +288,10 @@ struct model {
 	/* Host (QMP) */
 	uint32_t cycles_done;
 	bool host_unplugging[MODEL_MAX_CPUS];
+	/* F_DOUBLE_DEL: a second client's device_del of this slot may have
+	 * left QEMU's remove event set past the eject; a third client plugs
+	 * the slot while the guest's eject of the absent CPU is under way. */
+	bool foreign_armed[MODEL_MAX_CPUS];
 	uint64_t time_limit;
 	/* Result */
 	enum invariant violated;
@@ -366,6 +372,7 @@ bool os_has_work_for(const struct mcpu *c);
 
 /* host.c */
 void host_main(void *arg);
+void host_foreign_plug(int idx);
 
 /* check.c */
 const char *invariant_name(enum invariant inv);

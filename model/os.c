@@ -84,12 +84,18 @@ static void linux_add(struct mcpu *c, struct mcpu *x)
 	queue(W_UP, x->idx);
 }
 
-/* acpi_scan_hot_remove(). */
+/* acpi_device_hotplug() -> acpi_generic_hotplug_event(): "ejection in
+ * progress" (ACPI_OST_SC_EJECT_IN_PROGRESS), then acpi_scan_hot_remove(). */
 static void linux_remove(struct mcpu *c, struct mcpu *x)
 {
 	uint32_t sta;
 
-	os_ost(c, (uint32_t)x->idx, 3, 0x80);
+	os_ost(c, (uint32_t)x->idx, 3, 0x84);
+	if (!x->exists && M->foreign_armed[x->idx]) {
+		M->foreign_armed[x->idx] = false;
+		if (fault(F_DOUBLE_DEL, 500))
+			host_foreign_plug(x->idx);
+	}
 	cpu_down(c, x);
 	x->os_added = false;		/* acpi_bus_trim() */
 	x->os_ejected_req = true;

@@ -42,8 +42,11 @@ static void aml_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 		relies(c, port);
 	port_write(c, port, size, v);
 	/* _EJ0's upcall asks for the eject: every CPU whose SMI comes
-	 * after this write must not return to the OS before it is done. */
-	if (port == APM_CNT_PORT && c->ej0_target >= 0) {
+	 * after this write must not return to the OS before it is done.
+	 * QEMU refused the fw_remove of an absent CPU (the eject of a CPU
+	 * ejected before, a second client's request): nothing is asked. */
+	if (port == APM_CNT_PORT && c->ej0_target >= 0 &&
+	    m->dev.cpu[c->ej0_target].fw_remove) {
 		m->eject_pending[c->ej0_target] = true;
 		m->eject_asked[c->ej0_target] = m->step;
 		m->eject_junked[c->ej0_target] = false;

@@ -2,6 +2,7 @@
  * access does on QEMU's side (hw/acpi/cpu.c). */
 #include "cpuhp.h"
 #include "hw/cpuhp.h"
+#include "mutation.h"
 
 static uint32_t rd(struct cpuhp *c, unsigned off, unsigned size)
 {
@@ -75,7 +76,23 @@ void cpuhp_handover(struct cpuhp *c)
 
 void cpuhp_eject(struct cpuhp *c, uint32_t sel)
 {
-	cpuhp_select(c, sel);
+	uint8_t st = cpuhp_status(c, sel);
+
+	/* QEMU keeps a slot's insert and remove events past the eject, for
+	 * whatever CPU is plugged into the slot next: a second device_del
+	 * of this CPU would have the OS eject that one, and an insert event
+	 * of this one that the AML's scan collects before that CPU is
+	 * plugged would be cleared, with the OS notified, by that scan
+	 * after its SMI: a CPU no SMI admitted would reach the OS. Both
+	 * belong to this CPU, and the OS, which asked for its eject and
+	 * holds the AML's lock, has seen neither. Cleared while the CPU is
+	 * still there, no plug can come between (QEMU refuses a device_add
+	 * into an occupied slot). One action per write: QEMU does only the
+	 * lowest bit set. */
+	if ((st & CPUHP_STAT_INSERT) && !MUTATION(EJECT_KEEPS_EVENTS))
+		wr(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_CLEAR_INSERT);
+	if ((st & CPUHP_STAT_REMOVE) && !MUTATION(EJECT_KEEPS_EVENTS))
+		wr(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_CLEAR_REMOVE);
 	/* QEMU unplugs the vCPU (hotplug_handler_unplug) and clears its
 	 * fw-remove flag; the vCPU thread is gone when this returns. */
 	wr(c, CPUHP_W_CPU_CTL, 1, CPUHP_CTL_EJECT);

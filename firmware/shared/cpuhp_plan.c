@@ -63,6 +63,10 @@ static void consider(struct cpuhp *c, const struct smm_slot *slots,
 		 * lock), so it goes as it is. Admitted under KVM's rules and
 		 * never started by the OS: its SMI waits for a SIPI that will
 		 * not come. Either is ejected like a relocated CPU. */
+		if (s->state == SLOT_ABSENT && MUTATION(EJECT_ADMITTED_ONLY)) {
+			refuse(plan, sel, "not present and admitted");
+			return;
+		}
 		if (s->state == SLOT_ABSENT)
 			dprintf(DBG_INFO, "smm: selector %u: the OS ejects a "
 				"CPU no SMI admitted yet\n", sel);

@@ -43,7 +43,16 @@
 	  "of a CPU the last session admitted")                              \
 	X(RESET_ROM_HLT, "reset-rom-hlt", "mailbox-unanswered",              \
 	  "a relocated CPU found in the reset state resumes in the ROM's "   \
-	  "hlt loop also with the MP wakeup mailbox (the old stub)")
+	  "hlt loop also with the MP wakeup mailbox (the old stub)")         \
+	X(EJECT_ADMITTED_ONLY, "eject-admitted-only", "exit-before-eject",   \
+	  "the plan refuses the OS's eject of a CPU no SMI admitted yet "    \
+	  "(the plan before 40a2c04)")                                       \
+	X(EJECT_KEEPS_EVENTS, "eject-keeps-events", "os-unrelocated",        \
+	  "the monarch ejects a CPU without clearing its slot's insert and " \
+	  "remove events, which QEMU keeps for the CPU plugged next")         \
+	X(PLUG_NO_SETTLE, "plug-no-settle", "sta-after-ej0",                 \
+	  "the model's QMP client plugs a slot whose eject the guest has "   \
+	  "not ended (hotcpu before 3c1e6c7; not firmware code)")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

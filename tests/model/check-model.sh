@@ -60,7 +60,7 @@ done
 # (keep-command) shows only when an SMI comes twice, about one schedule
 # in a few hundred with all faults, a second's worth on a loaded host.
 while IFS=$'\t' read -r name rest; do
-	inv=$(printf '%s' "$rest" | sed -n 's/^breaks \([a-z-]*\):.*/\1/p')
+	inv=$(printf '%s' "$rest" | sed -n 's/^breaks \([a-z0-9-]*\):.*/\1/p')
 	best=""
 	for faults in all smi-dup "$honest"; do
 		for pair in "kvm mailbox" "tcg mailbox" "kvm sipi" "tcg sipi"; do

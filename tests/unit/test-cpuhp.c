@@ -265,6 +265,30 @@ static void test_eject_goes_through_the_block(void **state)
 	assert_false(f.cpu[1].fw_remove);
 }
 
+/* QEMU keeps a slot's insert and remove events past an eject: left
+ * there, the next CPU plugged into the slot would be ejected by the OS,
+ * or be notified to the OS by a scan that collected the stale insert
+ * event before it was plugged, with no SMI for it. The eject clears
+ * both while the CPU is still there. */
+static void test_eject_clears_the_slots_events(void **state)
+{
+	(void)state;
+	plug(4);
+	f.cpu[4].removing = f.cpu[4].fw_remove = true;
+	cpuhp_eject(&c, 4);
+	assert_int_equal(f.nr_ejected, 1);
+	assert_false(f.cpu[4].present);
+	assert_false(f.cpu[4].inserting);
+	assert_false(f.cpu[4].removing);
+	assert_false(f.cpu[4].fw_remove);
+	/* The next CPU in the slot has only its own insert event. */
+	plug(4);
+	assert_int_equal(collect(NR), 0);
+	assert_int_equal(plan.nr_add, 1);
+	assert_int_equal(plan.nr_eject, 0);
+	assert_int_equal(plan.nr_refused, 0);
+}
+
 /* After collecting (GET_CPU_ID latched, the selector on the last CPU
  * with an event), the handover leaves what QEMU's reset leaves: the
  * selector on CPU 0 and GET_NEXT latched, so that the data register
@@ -292,6 +316,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 		T(test_probe_counts_possible_cpus),
+		T(test_eject_clears_the_slots_events),
 		T(test_handover_leaves_get_next_and_cpu_0),
 		T(test_probe_refuses_legacy_block),
 		T(test_collect_inserted_cpus),
