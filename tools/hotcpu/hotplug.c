@@ -527,7 +527,6 @@ static int send_add(struct hotplug *h, struct hp_result *r)
 	return 0;
 }
 
-/* device_del of r's slot; 0 when QEMU took it, else r says why. */
 /* Our own unplug waits for the guest's final _OST before it returns, but
  * a slot another client unplugged may still be in the guest's eject:
  * plugging it then makes the guest's _STA check read present ("Eject
@@ -545,6 +544,7 @@ static int settle_and_add(struct hotplug *h, struct hp_result *r)
 	return send_add(h, r);
 }
 
+/* device_del of r's slot; 0 when QEMU took it, else r says why. */
 static int send_remove(struct hotplug *h, struct hp_result *r)
 {
 	const struct cpu_slot *slot = &r->slot;
