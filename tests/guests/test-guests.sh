@@ -62,6 +62,16 @@ rule_after() {
 	done
 	return 1
 }
+# wait_socks SOCKET...: each exists within 5 s (QEMU's -qmp servers).
+wait_socks() {
+	local i s
+	for i in $(seq 500); do
+		for s in "$@"; do [ -S "$s" ] || break; done
+		[ -S "$s" ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
 field() { "$hotcpu" status "$@" --json | jq -r "$JQ"; }
 # joined VM PID DESC: waits for a hotcpu command run in the background
 # with its output in $rt/VM.out and .err (then $out and $err), checks
@@ -104,7 +114,7 @@ ctl=$rt/ctl.sock
 	-qmp "unix:$ctl.3,server=on,wait=off" >"$rt/run.out" 2>"$rt/run.err" &
 run_pid=$!
 wait_for "$rt/up/qemu.cmdline" qemu 10
-for i in $(seq 500); do [ -S "$ctl" ] && break; sleep 0.01; done
+wait_socks "$ctl"
 check "run --detach has not returned while QEMU is paused" kill -0 $run_pid
 
 # 1. Before the firmware's first instruction.
@@ -227,11 +237,7 @@ earlyb_run=$!
 	--timeout 90 -- -S -qmp "unix:$rt/earlyp.ctl,server=on,wait=off" \
 	>/dev/null 2>&1 &
 earlyp_run=$!
-for i in $(seq 500); do
-	[ -S "$rt/early.ctl" ] && [ -S "$rt/earlyb.ctl" ] &&
-		[ -S "$rt/earlyp.ctl" ] && break
-	sleep 0.01
-done
+wait_socks "$rt/early.ctl" "$rt/earlyb.ctl" "$rt/earlyp.ctl"
 "$hotcpu" unplug --name early --timeout 60 >"$rt/early.out" 2>"$rt/early.err" &
 early_pid=$!
 "$hotcpu" resize --name earlyb 1 --timeout 60 >"$rt/earlyb.out" 2>"$rt/earlyb.err" &
@@ -298,7 +304,7 @@ expect 0 "stop it" -- stop --name none
 	--initrd "$rt/none.img" --detach -- -S \
 	-qmp "unix:$rt/race.sock,server=on,wait=off" >/dev/null 2>&1 &
 race_run=$!
-for i in $(seq 500); do [ -S "$rt/race.sock" ] && break; sleep 0.01; done
+wait_socks "$rt/race.sock"
 "$qmpcmd" "$rt/race.sock" cont >/dev/null
 "$hotcpu" plug --name race --socket 0 --core 1 --thread 0 --timeout 30 \
 	>"$rt/race.out" 2>"$rt/race.err" &
@@ -327,7 +333,7 @@ qemu-system-x86_64 -name user-vm -accel tcg -M q35 -cpu qemu64 -m 512 \
 	-serial "file:$rt/user.serial" -qmp "unix:$sock,server=on,wait=off" \
 	-qmp "unix:$ctl.user,server=on,wait=off" -S >"$rt/user.qemu.log" 2>&1 &
 qemu_pid=$!
-for i in $(seq 500); do [ -S "$ctl.user" ] && break; sleep 0.01; done
+wait_socks "$ctl.user"
 "$hotcpu" plug --qmp "$sock" --timeout 60 >"$out" 2>"$err" &
 plug_pid=$!
 for i in $(seq 500); do
@@ -363,7 +369,7 @@ qemu-system-x86_64 -accel tcg -M q35 -m 128 -bios "$build/hotcpu.fd" \
 	-smp 1,maxcpus=2 -display none -vga none -nodefaults -S \
 	-qmp "unix:$rt/bare.sock,server=on,wait=off" >"$rt/bare.qemu.log" 2>&1 &
 qemu_pid=$!
-for i in $(seq 500); do [ -S "$rt/bare.sock" ] && break; sleep 0.01; done
+wait_socks "$rt/bare.sock"
 expect 0 "status --qmp on a QEMU without -name" -- status --qmp "$rt/bare.sock"
 check "... names the VM by its socket" in_out "VM bare.sock: QMP"
 kill "$qemu_pid"
