@@ -44,9 +44,10 @@ $(BUILD)/.deps: scripts/deps.sh
 	@touch $@
 deps: $(BUILD)/.deps
 
+# -k: one failing check does not hide the others; make still fails.
 check: deps
 	$(MAKE) build-all guest
-	$(MAKE) $(CHECKS)
+	$(MAKE) -k $(CHECKS)
 
 bench: deps
 	$(MAKE) build-all guest
