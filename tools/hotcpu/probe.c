@@ -99,28 +99,45 @@ static int port_read(struct qmp *q, const char *fmt, unsigned long port,
 	return eq ? 0 : -EBADMSG;
 }
 
+/* query-acpi-ospm-status: the last _OST QEMU holds per slot, an empty
+ * list from a QEMU without the command. */
+static int ospm_status(struct qmp *q, json_t **ret)
+{
+	int r = qmp__execute(q, "query-acpi-ospm-status", NULL, ret,
+			     PROBE_TIMEOUT_MS);
+
+	if (r == -EREMOTEIO) {
+		*ret = json_array();
+		return 0;
+	}
+	return r;
+}
+
+/* An entry's slot if it is a CPU's, else NULL. */
+static const char *cpu_slot(json_t *e)
+{
+	const char *type = json_string_value(json_object_get(e, "slot-type"));
+
+	if (!type || strcmp(type, "CPU"))
+		return NULL;
+	return json_string_value(json_object_get(e, "slot")) ?: "";
+}
+
 /* The OS evaluated a CPU's _OST: its hotplug path has run. */
 static int ost_seen(struct qmp *q, int *seen)
 {
 	json_t *ret, *e;
 	size_t i;
-	int r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret,
-			     PROBE_TIMEOUT_MS);
+	int r = ospm_status(q, &ret);
 
 	*seen = 0;
-	if (r == -EREMOTEIO)
-		return 0;
 	if (r)
 		return r;
-	json_array_foreach(ret, i, e) {
-		const char *type = json_string_value(json_object_get(e,
-							 "slot-type"));
-
-		if (type && !strcmp(type, "CPU") &&
+	json_array_foreach(ret, i, e)
+		if (cpu_slot(e) &&
 		    (json_integer_value(json_object_get(e, "source")) ||
 		     json_integer_value(json_object_get(e, "status"))))
 			*seen = 1;
-	}
 	json_decref(ret);
 	return 0;
 }
@@ -264,14 +281,11 @@ static int count_pending(json_t *ret, const int *index, size_t n)
 	int pending = 0;
 
 	json_array_foreach(ret, i, e) {
-		const char *type = json_string_value(json_object_get(e,
-							 "slot-type"));
-		const char *slot = json_string_value(json_object_get(e,
-							 "slot"));
+		const char *slot = cpu_slot(e);
 		char *end;
 		long at;
 
-		if (!type || strcmp(type, "CPU") || !slot ||
+		if (!slot ||
 		    json_integer_value(json_object_get(e, "source")) !=
 			    OST_EJECT_REQUEST ||
 		    json_integer_value(json_object_get(e, "status")) !=
@@ -296,12 +310,9 @@ int probe__ejects_settled(struct qmp *q, const int *index, size_t n,
 
 	for (;;) {
 		json_t *ret;
-		int r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret,
-				     PROBE_TIMEOUT_MS);
+		int r = ospm_status(q, &ret);
 
 		*pending = 0;
-		if (r == -EREMOTEIO)
-			return 0;
 		if (r)
 			return r;
 		*pending = count_pending(ret, index, n);
