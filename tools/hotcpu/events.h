@@ -17,6 +17,11 @@ int events__last_ost(const struct vm *vm, json_t **by_slot);
 /* The same from QEMU (query-acpi-ospm-status), without times: the last
  * _OST QEMU holds per CPU slot, also for ejected CPUs. */
 int events__ospm_status(struct qmp *q, json_t **by_slot);
+/* _OST source events and the status Linux reports first for an eject
+ * (ACPI_OST_SC_EJECT_IN_PROGRESS): its final _OST follows the eject. */
+#define OST_DEVICE_CHECK	1
+#define OST_EJECT_REQUEST	3
+#define OST_EJECT_PENDING	0x84
 /* Human name of an _OST status code (ACPI 6.5 table 6.188). */
 const char *events__ost_name(int source, int status);
 

@@ -17,11 +17,6 @@
 #include "probe.h"
 #include "util.h"
 
-/* ACPI notification values, the _OST source of QEMU's events. */
-#define OST_DEVICE_CHECK	1
-#define OST_EJECT_REQUEST	3
-#define OST_EJECT_PENDING	0x84
-
 /* A non-agent guest is asked every so often whether it started the
  * CPU, a booting one whether its ACPI is up. */
 #define STARTED_POLL_MS		10

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cpus.h"
+#include "events.h"
 #include "probe.h"
 #include "util.h"
 
@@ -270,8 +271,6 @@ int probe__in_kernel(struct qmp *q, int index, int *in_kernel)
 	return 0;
 }
 
-#define OST_EJECT_REQUEST	3
-#define OST_EJECT_PENDING	0x84
 #define EJECT_POLL_MS		20
 
 static int count_pending(json_t *ret, const int *index, size_t n)
