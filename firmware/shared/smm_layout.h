@@ -113,6 +113,17 @@ struct smm_stats {
 	uint32_t reset_resumes;
 };
 
+/* Times of the sessions' phases (firmware/shared/smm_phase.c). */
+struct smm_phase {
+	/* The session the earliest waiter waits for (high half) and its
+	 * SMM entry in us (low half). */
+	uint64_t first_wait;
+	uint32_t closed_us;	/* the last close, low 32 bits of us */
+	uint32_t in;		/* APs in a session, joined and not left */
+	uint32_t held;		/* APs that joined since the last exit line */
+	uint32_t pad_14;
+};
+
 /* The SMM module's state, at a fixed offset in its image
  * (smm_module_header.state), filled in by the boot firmware. */
 struct smm_state {
@@ -135,6 +146,7 @@ struct smm_state {
 	/* Last session that took a 4 from APM_CNT. */
 	uint32_t took4;
 	struct smm_stats stats;
+	struct smm_phase phase;
 	struct smm_admit admit[SMM_MAX_CPUS];
 	struct smm_slot slots[SMM_MAX_CPUS];
 };

@@ -39,6 +39,7 @@
 #include "hw/q35.h"
 #include "layout.h"
 #include "mutation.h"
+#include "smm_phase.h"
 #include "smm_session.h"
 
 static inline uint32_t load_acquire(const uint32_t *p)
@@ -237,8 +238,11 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 
 		/* An unrelocated CPU can no longer take the first-SMI lock
 		 * for this slot. */
+		uint64_t t0 = now(c), t1;
+
 		store_release(&st->admit[n].apic_id, SMM_ADMIT_EMPTY);
 		take(c, sl, s);
+		t1 = now(c);
 		/* QEMU destroys the vCPU before this returns. */
 		cpuhp_eject(hp, n);
 		/* It may have died holding the first-SMI lock (admitted,
@@ -250,7 +254,9 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 		store_release(&sl->door, DOOR_OUT);
 		st->stats.ejected++;
 		dprintf(DBG_INFO, "smm: hot-remove CPU %u (APIC ID %u) "
-			"ejected\n", n, sl->apic_id);
+			"ejected: %u us to take it, %u us to eject it\n", n,
+			sl->apic_id, (unsigned)(t1 - t0),
+			(unsigned)(now(c) - t1));
 	}
 }
 
@@ -308,12 +314,13 @@ static void monarch(const struct smm_ctx *c)
 	static struct cpuhp_plan plan;	/* too big for an SMM stack */
 	struct cpuhp hp;
 	uint32_t s = (st->session + 1) | 1;
-	uint64_t t0 = now(c), t_plan, t_admit;
-	uint32_t asks;
+	uint64_t t0 = now(c), t_plan, t_admit, t_eject;
+	uint32_t asks, arrival;
 	uint8_t cmd;
 
 	/* Release: opens the session for APs waiting in ap(). */
 	store_release(&st->session, s);
+	arrival = smm_phase_open(&st->phase, s, t0);
 	st->stats.sessions++;
 	plan.nr_add = plan.nr_eject = 0;
 	cpuhp_init(&hp, c->p, CPUHP_BASE_Q35);
@@ -331,6 +338,7 @@ static void monarch(const struct smm_ctx *c)
 	if (cmd != APM_CNT_CPU_HOTPLUG && !asks) {
 		/* Not the AML's: nothing to do, nobody to wait for. */
 		store_release(&st->exit, s);
+		smm_phase_close(&st->phase, now(c));
 		store_release(&st->session, s + 1);
 		return;
 	}
@@ -348,23 +356,28 @@ static void monarch(const struct smm_ctx *c)
 	store_release(&st->exit, s);
 	eject(c, &hp, &plan, s);
 	cpuhp_handover(&hp);
+	t_eject = now(c);
+	smm_phase_close(&st->phase, t_eject);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
-	/* Refusals were logged, each with its reason, by the plan. */
-	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected; plan %u "
-		"us, relocation %u us, ejects %u us\n", s, plan.nr_add,
-		plan.nr_eject, (unsigned)(t_plan - t0),
-		(unsigned)(t_admit - t_plan), (unsigned)(now(c) - t_admit));
+	/* Refusals were logged, each with its reason, by the plan. Arrival:
+	 * from the first waiting CPU's SMM entry to the open. */
+	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected; arrival "
+		"%u us, plan %u us, relocation %u us, ejects %u us\n", s,
+		plan.nr_add, plan.nr_eject, arrival, (unsigned)(t_plan - t0),
+		(unsigned)(t_admit - t_plan), (unsigned)(t_eject - t_admit));
 }
 
 /* Parks the CPU if session s is open, in its exit phase, and marked
  * the CPU for eject. */
 static void park_if_ejected(struct smm_state *st, struct smm_slot *me,
-			    uint32_t s)
+			    uint32_t s, bool joined)
 {
 	/* Acquire: pairs with the monarch's start of the exit phase; its
 	 * eject marks are visible after this. */
 	if ((s & 1) && load_acquire(&st->exit) == s && me->eject == s) {
+		if (joined)
+			smm_phase_park(&st->phase);
 		/* Release: the monarch ejects only after seeing this. */
 		store_release(&me->parked, s);
 		smm_park();
@@ -404,7 +417,7 @@ static uint32_t ask(const struct smm_ctx *c, struct smm_slot *me)
 			return a;
 		}
 		/* A hostile OS may eject the CPU that runs its _EJ0. */
-		park_if_ejected(st, me, s);
+		park_if_ejected(st, me, s, false);
 		if (!(s & 1) && apm_command(c) != APM_CNT_CPU_HOTPLUG &&
 		    (!sent || now(c) - t > SMM_RECHECK_US)) {
 			c->p->send_smi(c->p->ctx, bsp);
@@ -421,7 +434,7 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	struct smm_state *st = c->st;
 	struct smm_slot *me = &st->slots[slot];
 	uint64_t t0 = now(c);
-	uint32_t s;
+	uint32_t s, waited = 0;
 
 	if (c->asked && !MUTATION(NO_ASK))
 		s = ask(c, me);
@@ -437,6 +450,8 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 			return;
 		if (MUTATION(AP_EARLY_EXIT) && now(c) - t0 > SMM_EARLY_US)
 			return;
+		if (!waited++)
+			smm_phase_wait(&st->phase, t0, s + 1);
 		/* Asked, not taken yet: the AML's write raised an SMI on
 		 * every CPU, the BSP too, so a session is coming, however
 		 * late the host runs the BSP. */
@@ -447,10 +462,13 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	 * for this session's exit phase: a CPU marked for eject in s keeps
 	 * s open (it is inside its door), so seeing it closed means this
 	 * CPU was not marked. */
+	smm_phase_join(&st->phase);
 	for (;;) {
-		park_if_ejected(st, me, s);
-		if (load_acquire(&st->session) != s)
+		park_if_ejected(st, me, s, true);
+		if (load_acquire(&st->session) != s) {
+			smm_phase_leave(&st->phase, s, now(c));
 			return;
+		}
 		relax(c);
 	}
 }
