@@ -102,7 +102,11 @@ enum invariant {
 	  "the BSP's thread is descheduled for up to 250 ms")                \
 	X(USER_ONLINE, "user-online",                                        \
 	  "guest userspace onlines every offline CPU it sees and offlines "  \
-	  "CPUs at random, also during an eject")
+	  "CPUs at random, also during an eject")                              \
+	X(HINT_WRONG, "hint-wrong",                                          \
+	  "a CPU the OS is ejecting takes an SMI with AL = 4 and DX = 0xb2 " \
+	  "in its save state, as if it had just written 4: it may lead the " \
+	  "session that ejects it")
 
 enum fault {
 #define FAULT_ENUM(e, name, what) F_##e,

@@ -288,8 +288,10 @@ void smm_run_stub(struct mcpu *c)
 		.first_smi_lock = &M->first_smi_lock,
 		/* firmware/smm/handler.c os_wrote_apm_cpuhp(): AL and DX in
 		 * the save state of an entry from OS code. */
-		.asked = c->out_apm4 && c->saved_kind == CTX_CONT &&
-			 c->mode_before_smm == M_OS,
+		.asked = (c->out_apm4 && c->saved_kind == CTX_CONT &&
+			  c->mode_before_smm == M_OS) ||
+			 (M->eject_pending[c->idx] &&
+			  fault(F_HINT_WRONG, 1000)),
 	};
 	uint32_t slot = (c->smbase + SMM_ENTRY_OFFSET - MODEL_TILES) /
 			SMM_TILE_SIZE;

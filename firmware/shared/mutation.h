@@ -52,7 +52,10 @@
 	  "remove events, which QEMU keeps for the CPU plugged next")         \
 	X(PLUG_NO_SETTLE, "plug-no-settle", "sta-after-ej0",                 \
 	  "the model's QMP client plugs a slot whose eject the guest has "   \
-	  "not ended (hotcpu before 3c1e6c7; not firmware code)")
+	  "not ended (hotcpu before 3c1e6c7; not firmware code)")            \
+	X(EJECT_KEEPS_ASK, "eject-keeps-ask", "aml-clobbered",               \
+	  "the monarch ejects a CPU that parked in ask() without dropping "  \
+	  "its ask, which a later session then serves")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

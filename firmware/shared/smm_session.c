@@ -236,12 +236,19 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 		struct smm_slot *sl = &st->slots[n];
 		uint32_t owner = sl->apic_id + 1;
 
-		/* An unrelocated CPU can no longer take the first-SMI lock
-		 * for this slot. */
 		uint64_t t0 = now(c), t1;
 
+		/* An unrelocated CPU can no longer take the first-SMI lock
+		 * for this slot. */
 		store_release(&st->admit[n].apic_id, SMM_ADMIT_EMPTY);
 		take(c, sl, s);
+		/* An ask it made goes with it: it parked in ask(), marked for
+		 * eject, after a wrong hint (its registers read as if it had
+		 * just written 4). Left waiting, it would have a later
+		 * session scan the register block for nobody, under the AML
+		 * of an OS CPU. */
+		if (!MUTATION(EJECT_KEEPS_ASK))
+			sl->ask = 0;
 		t1 = now(c);
 		/* QEMU destroys the vCPU before this returns. */
 		cpuhp_eject(hp, n);
