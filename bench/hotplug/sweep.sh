@@ -99,18 +99,53 @@ stats() {
 	done | paste -sd' '
 }
 
-# The median of field $2 ("plan", "relocation", "ejects") over the
-# debugcon session lines of point $1's SMM column that admitted one CPU
-# and ejected none ($3 = add) or the reverse ($3 = remove), in ms.
-phase() {
-	local want
-	[ "$3" = add ] && want="1 admitted, 0 ejected" || want="0 admitted, 1 ejected"
-	grep "smm: session .*: $want" "$out/hotcpu-$1-debugcon.log" |
-		sed -n "s/.* $2 \([0-9]*\) us.*/\1/p" | sort -n |
-		awk '{ v[NR] = $1 } END {
-			if (NR == 0) { print "-"; exit }
-			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.1f\n", m / 1000 }'
+# The medians, in ms, of the SMM phases of point $1's SMM column, from
+# its debugcon lines: for the sessions that admitted one CPU and ejected
+# none (add) and for those that ejected one and admitted none (remove),
+# the wait for the monarch (arrival), its plan, relocation and ejects,
+# and how long after the close the last AP left (exit); of the ejects,
+# the wait for the CPU and QEMU's eject write. One line:
+# add: arrival plan relocation exit; remove: arrival plan take write exit.
+phases() {
+	awk '
+	function med(k,   n, i, j, t, v) {
+		n = cnt[k]
+		if (!n) return "-"
+		for (i = 1; i <= n; i++) v[i] = val[k, i]
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return sprintf("%.1f", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) / 1000)
+	}
+	function add(k, x) { val[k, ++cnt[k]] = x }
+	# Without the timestamp, whose width varies.
+	{ sub(/^\[[^]]*\] */, ""); $0 = $0 }
+	function field(name,   i) {
+		for (i = 1; i < NF; i++) if ($i == name) return $(i + 1) + 0
+		return -1
+	}
+	/smm: session [0-9]+: [0-9]+ admitted, [0-9]+ ejected;/ {
+		s = $3; sub(":", "", s)
+		k = ($4 == 1 && $6 == 0) ? "add" : ($4 == 0 && $6 == 1) ? "rm" : ""
+		if (k == "") next
+		kind[s] = k
+		add(k "-arrival", field("arrival"))
+		add(k "-plan", field("plan"))
+		add(k "-relocation", field("relocation"))
+	}
+	/smm: session [0-9]+: [0-9]+ APs waited in it/ {
+		s = $3; sub(":", "", s)
+		x = $(NF - 4) + 0
+		if (!(s in ex) || x > ex[s]) ex[s] = x
+	}
+	/smm: hot-remove CPU .* ejected: / {
+		add("rm-take", $(NF - 9) + 0)
+		add("rm-write", $(NF - 4) + 0)
+	}
+	END {
+		for (s in ex) if (s in kind) add(kind[s] "-exit", ex[s])
+		print med("add-arrival"), med("add-plan"), med("add-relocation"), med("add-exit"),
+			med("rm-arrival"), med("rm-plan"), med("rm-take"), med("rm-write"), med("rm-exit")
+	}' "$out/hotcpu-$1-debugcon.log"
 }
 
 # One table per operation: the medians and p95 of each column and the
@@ -149,19 +184,29 @@ host=$(cat "$out"/*.host | sort -n | tail -n1)
 	echo "hot-remove"
 	table remove
 	echo
-	echo "SMM hot-add and hot-remove, medians in ms: the handler's own phases (debugcon) and the rest"
-	printf '%-8s %8s %8s %8s %8s %8s %8s %8s %8s\n' present "add" "no SMM" plan reloc "rest" \
-		remove "no SMM" ejects
+	echo "SMM hot-add and hot-remove, medians in ms: the SMI's phases (debugcon) and the rest"
+	printf '%-8s %7s %7s %7s %7s %7s %7s %7s\n' "add at" add "no SMM" arrival plan reloc rest exit
 	for n in $sizes; do
 		# shellcheck disable=SC2046
-		set -- $(jq -r '."add-ms".p50, ."remove-ms".p50' "$out/hotcpu-$n.json" "$out/nosmm-$n.json" | paste -sd' ')
-		awk -v n="$n" -v a="$1" -v r="$2" -v na="$3" -v nr="$4" \
-			-v p="$(phase "$n" plan add)" -v l="$(phase "$n" relocation add)" \
-			-v e="$(phase "$n" ejects remove)" 'BEGIN {
-			printf "%-8s %8.1f %8.1f %8s %8s %8.1f %8.1f %8.1f %8s\n",
-				n, a, na, p, l, a - na - p - l, r, nr, e }'
+		set -- $(jq -r '."add-ms".p50' "$out/hotcpu-$n.json" "$out/nosmm-$n.json") $(phases "$n")
+		awk -v n="$n" -v a="$1" -v na="$2" -v ar="$3" -v p="$4" -v l="$5" -v x="$6" 'BEGIN {
+			printf "%-8s %7.1f %7.1f %7s %7s %7s %7.1f %7s\n",
+				n, a, na, ar, p, l, a - na - ar - p - l, x }'
 	done
-	echo "rest = add - no SMM - plan - reloc: SMI delivery, every vCPU's SMM entry and exit, host scheduling"
+	printf '%-8s %7s %7s %7s %7s %7s %7s %7s %7s\n' "remove" remove "no SMM" arrival plan take \
+		write rest exit
+	for n in $sizes; do
+		# shellcheck disable=SC2046
+		set -- $(jq -r '."remove-ms".p50' "$out/hotcpu-$n.json" "$out/nosmm-$n.json") $(phases "$n")
+		awk -v n="$n" -v r="$1" -v nr="$2" -v ar="$7" -v p="$8" -v t="$9" -v w="${10}" \
+			-v x="${11}" 'BEGIN {
+			printf "%-8s %7.1f %7.1f %7s %7s %7s %7s %7.1f %7s\n",
+				n, r, nr, ar, p, t, w, r - nr - ar - p - t - w, x }'
+	done
+	echo "arrival: from the first CPU waiting in SMM to the monarch's open; plan, reloc: the monarch's"
+	echo "work; take: waiting for the CPU to eject; write: QEMU's eject (it joins the vCPU's thread);"
+	echo "rest = SMM - no SMM - the phases before it: SMI delivery, SMM entries, the CPU that asked"
+	echo "leaving, host scheduling; exit: the last AP out after the close (after the guest saw the work)"
 	echo
 	# shellcheck disable=SC2046
 	set -- $(stats "$largest" add p50)
