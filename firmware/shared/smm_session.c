@@ -235,7 +235,6 @@ static void eject(const struct smm_ctx *c, struct cpuhp *hp,
 		uint32_t n = plan->eject[i];
 		struct smm_slot *sl = &st->slots[n];
 		uint32_t owner = sl->apic_id + 1;
-
 		uint64_t t0 = now(c), t1;
 
 		/* An unrelocated CPU can no longer take the first-SMI lock
@@ -441,7 +440,8 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	struct smm_state *st = c->st;
 	struct smm_slot *me = &st->slots[slot];
 	uint64_t t0 = now(c);
-	uint32_t s, waited = 0;
+	uint32_t s;
+	bool waited = false;
 
 	if (c->asked && !MUTATION(NO_ASK))
 		s = ask(c, me);
@@ -457,8 +457,9 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 			return;
 		if (MUTATION(AP_EARLY_EXIT) && now(c) - t0 > SMM_EARLY_US)
 			return;
-		if (!waited++)
+		if (!waited)
 			smm_phase_wait(&st->phase, t0, s + 1);
+		waited = true;
 		/* Asked, not taken yet: the AML's write raised an SMI on
 		 * every CPU, the BSP too, so a session is coming, however
 		 * late the host runs the BSP. */
