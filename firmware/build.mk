@@ -48,7 +48,7 @@ $(BUILD)/fw/%.o: firmware/%.S
 SMM_CFLAGS := $(filter-out -fno-pic -fno-pie -mcmodel=small,$(FW_CFLAGS)) \
 	-fpie -fvisibility=hidden -DSMM_MODULE
 SMM_SRCS := smm/handler.c smm/hw.c smm/timer.c \
-	$(addprefix shared/,smm_session.c smm_phase.c cpuhp.c cpuhp_plan.c debug.c \
+	$(addprefix shared/,smm_session.c smm_monarch.c smm_phase.c cpuhp.c cpuhp_plan.c debug.c \
 	format.c string.c exception.c)
 SMM_ASM := smm/header.S shared/exception_stubs.S
 SMM_OBJS := $(addprefix $(BUILD)/smm/,$(SMM_SRCS:.c=.o) $(SMM_ASM:.S=.o))
