@@ -1,7 +1,7 @@
 /* SMM on a model CPU: the platform interface the firmware's decision code
- * (firmware/shared/smm_session.c) runs against, the two SMI entry stubs
- * as C, and the I/O ports SMM and the OS reach (APM, SMI_EN, the CPU
- * hotplug register block). */
+ * (firmware/shared/smm_session.c, smm_monarch.c) runs against, the two
+ * SMI entry stubs as C, and the I/O ports SMM and the OS reach (APM,
+ * SMI_EN, the CPU hotplug register block). */
 #include <stdarg.h>
 #include <string.h>
 
