@@ -24,7 +24,8 @@ $(TEST_TOOLS)/test-cpus: tests/tools/test-cpus.c $(BUILD)/tools/cpus.o \
 
 # The guest-progress probe against a fake QEMU.
 $(TEST_TOOLS)/test-probe: tests/tools/test-probe.c $(BUILD)/tools/probe.o \
-		$(BUILD)/tools/cpus.o $(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
+		$(BUILD)/tools/cpus.o $(BUILD)/tools/events.o \
+		$(BUILD)/tools/vm.o $(BUILD)/tools/qmp.o $(BUILD)/tools/util.o
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(JANSSON_CFLAGS) -Itools/hotcpu $^ \
 		$(CMOCKA_LIBS) $(JANSSON_LIBS) -lpthread -o $@

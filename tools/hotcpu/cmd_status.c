@@ -294,7 +294,7 @@ int cmd_status(int argc, char **argv)
 	guest__close(&con);
 	/* QEMU keeps the last _OST per slot; the event log adds when. */
 	if (vm.attached)
-		events__ospm_status(&q, &ost);
+		events__ospm_status(&q, EVENTS_OSPM_TIMEOUT_MS, &ost);
 	else
 		events__last_ost(&vm, &ost);
 	vm__tcg_vcpus_left(&vm, &budget);

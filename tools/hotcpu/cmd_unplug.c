@@ -36,7 +36,8 @@ static int ejected_before(struct session *s, const char *id)
 	if (!s->vm.attached || sscanf(id, "vcpu%u%c", &n, &end) != 1)
 		return 0;
 	slot = cpus__by_index(&s->cpus, (int)n);
-	if (!slot || slot->present || events__ospm_status(&s->q, &ost))
+	if (!slot || slot->present || events__ospm_status(&s->q, EVENTS_OSPM_TIMEOUT_MS,
+						     &ost))
 		return 0;
 	snprintf(index, sizeof(index), "%u", n);
 	last = json_object_get(ost, index);

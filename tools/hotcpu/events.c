@@ -86,14 +86,14 @@ next:
 	return 0;
 }
 
-int events__ospm_status(struct qmp *q, json_t **by_slot)
+int events__ospm_status(struct qmp *q, int timeout_ms, json_t **by_slot)
 {
 	json_t *ret, *info;
 	size_t i;
 	int r;
 
 	*by_slot = json_object();
-	r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret, 10000);
+	r = qmp__execute(q, "query-acpi-ospm-status", NULL, &ret, timeout_ms);
 	if (r)
 		return r;
 	json_array_foreach(ret, i, info) {

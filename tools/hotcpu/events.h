@@ -14,9 +14,11 @@ int events__append(const struct vm *vm, json_t *ev);
 /* The last ACPI_DEVICE_OST the guest reported per CPU slot:
  * { "<slot>": { "source": n, "status": n, "t": s, "device": id } }. */
 int events__last_ost(const struct vm *vm, json_t **by_slot);
-/* The same from QEMU (query-acpi-ospm-status), without times: the last
- * _OST QEMU holds per CPU slot, also for ejected CPUs. */
-int events__ospm_status(struct qmp *q, json_t **by_slot);
+/* The same from QEMU (query-acpi-ospm-status, waiting at most
+ * timeout_ms), without times: the last _OST QEMU holds per CPU slot,
+ * also for ejected CPUs. */
+int events__ospm_status(struct qmp *q, int timeout_ms, json_t **by_slot);
+#define EVENTS_OSPM_TIMEOUT_MS	10000	/* status and unplug's look */
 /* _OST source events and the status Linux reports first for an eject
  * (ACPI_OST_SC_EJECT_IN_PROGRESS): its final _OST follows the eject. */
 #define OST_DEVICE_CHECK	1

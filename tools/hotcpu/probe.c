@@ -100,46 +100,32 @@ static int port_read(struct qmp *q, const char *fmt, unsigned long port,
 	return eq ? 0 : -EBADMSG;
 }
 
-/* query-acpi-ospm-status: the last _OST QEMU holds per slot, an empty
- * list from a QEMU without the command. */
-static int ospm_status(struct qmp *q, json_t **ret)
+/* The guest's last _OST per CPU slot (events__ospm_status()): none from
+ * a QEMU without the command. */
+static int ospm_status(struct qmp *q, json_t **by_slot)
 {
-	int r = qmp__execute(q, "query-acpi-ospm-status", NULL, ret,
-			     PROBE_TIMEOUT_MS);
+	int r = events__ospm_status(q, PROBE_TIMEOUT_MS, by_slot);
 
-	if (r == -EREMOTEIO) {
-		*ret = json_array();
+	if (r == -EREMOTEIO)
 		return 0;
+	if (r) {
+		json_decref(*by_slot);
+		*by_slot = NULL;
 	}
 	return r;
-}
-
-/* An entry's slot if it is a CPU's, else NULL. */
-static const char *cpu_slot(json_t *e)
-{
-	const char *type = json_string_value(json_object_get(e, "slot-type"));
-
-	if (!type || strcmp(type, "CPU"))
-		return NULL;
-	return json_string_value(json_object_get(e, "slot")) ?: "";
 }
 
 /* The OS evaluated a CPU's _OST: its hotplug path has run. */
 static int ost_seen(struct qmp *q, int *seen)
 {
-	json_t *ret, *e;
-	size_t i;
-	int r = ospm_status(q, &ret);
+	json_t *ost;
+	int r = ospm_status(q, &ost);
 
 	*seen = 0;
 	if (r)
 		return r;
-	json_array_foreach(ret, i, e)
-		if (cpu_slot(e) &&
-		    (json_integer_value(json_object_get(e, "source")) ||
-		     json_integer_value(json_object_get(e, "status"))))
-			*seen = 1;
-	json_decref(ret);
+	*seen = json_object_size(ost) > 0;
+	json_decref(ost);
 	return 0;
 }
 
@@ -273,19 +259,17 @@ int probe__in_kernel(struct qmp *q, int index, int *in_kernel)
 
 #define EJECT_POLL_MS		20
 
-static int count_pending(json_t *ret, const int *index, size_t n)
+static int count_pending(json_t *ost, const int *index, size_t n)
 {
+	const char *slot;
 	json_t *e;
-	size_t i;
 	int pending = 0;
 
-	json_array_foreach(ret, i, e) {
-		const char *slot = cpu_slot(e);
+	json_object_foreach(ost, slot, e) {
 		char *end;
 		long at;
 
-		if (!slot ||
-		    json_integer_value(json_object_get(e, "source")) !=
+		if (json_integer_value(json_object_get(e, "source")) !=
 			    OST_EJECT_REQUEST ||
 		    json_integer_value(json_object_get(e, "status")) !=
 			    OST_EJECT_PENDING)
@@ -308,14 +292,14 @@ int probe__ejects_settled(struct qmp *q, const int *index, size_t n,
 	double until = util__now_ms() + max_ms;
 
 	for (;;) {
-		json_t *ret;
-		int r = ospm_status(q, &ret);
+		json_t *ost;
+		int r = ospm_status(q, &ost);
 
 		*pending = 0;
 		if (r)
 			return r;
-		*pending = count_pending(ret, index, n);
-		json_decref(ret);
+		*pending = count_pending(ost, index, n);
+		json_decref(ost);
 		if (!*pending || util__now_ms() >= until)
 			return 0;
 		util__sleep_ms(EJECT_POLL_MS);
