@@ -335,10 +335,12 @@ int model_run_schedule(struct model *m, uint64_t seed)
 			/* Nothing left but idle spinning: the end. */
 			bool waiting = false;
 
+			/* A halted CPU an event wakes counts, even while
+			 * preempted. */
 			for (uint32_t i = 0; i < m->o->max_cpus; i++)
 				waiting |= m->cpu[i].exists &&
 					   !m->cpu[i].idle_spin &&
-					   !m->cpu[i].halted;
+					   wakes(m, &m->cpu[i]);
 			if (!waiting)
 				break;
 		}
