@@ -47,10 +47,10 @@ $(BUILD)/fw/%.o: firmware/%.S
 # TSEG as is, so it must hold no absolute relocation (checked below).
 SMM_CFLAGS := $(filter-out -fno-pic -fno-pie -mcmodel=small,$(FW_CFLAGS)) \
 	-fpie -fvisibility=hidden -DSMM_MODULE
-SMM_SRCS := smm/handler.c smm/hw.c smm/timer.c \
-	$(addprefix shared/,smm_session.c smm_monarch.c smm_phase.c cpuhp.c cpuhp_plan.c debug.c \
+SMM_SRCS := smm/handler.c smm/hw.c smm/nmi.c smm/timer.c \
+	$(addprefix shared/,smm_session.c smm_monarch.c smm_nmi.c smm_phase.c cpuhp.c cpuhp_plan.c debug.c \
 	format.c string.c exception.c)
-SMM_ASM := smm/header.S shared/exception_stubs.S
+SMM_ASM := smm/header.S smm/nmi_entry.S shared/exception_stubs.S
 SMM_OBJS := $(addprefix $(BUILD)/smm/,$(SMM_SRCS:.c=.o) $(SMM_ASM:.S=.o))
 SMM_INC := -Ifirmware/smm -I$(FW_SHARED)
 

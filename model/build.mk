@@ -4,7 +4,7 @@
 # (firmware/shared/mutation.h), never in the firmware image.
 MODEL_CFLAGS := $(HOST_CFLAGS) -DHOTCPU_HOST -DHOTCPU_MODEL -Imodel \
 	-I$(FW_SHARED) -fno-omit-frame-pointer
-MODEL_FW := $(addprefix $(FW_SHARED)/,smm_session.c smm_monarch.c smm_phase.c smm_boot.c cpuhp.c \
+MODEL_FW := $(addprefix $(FW_SHARED)/,smm_session.c smm_monarch.c smm_nmi.c smm_phase.c smm_boot.c cpuhp.c \
 	cpuhp_plan.c mbox.c)
 MODEL_SRCS := $(wildcard model/*.c)
 MODEL_OBJS := $(patsubst model/%.c,$(BUILD)/model/%.o,$(MODEL_SRCS)) \

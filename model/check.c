@@ -81,6 +81,39 @@ void check_rsm(struct mcpu *c, const struct save_state *s)
 				  "asked for before its SMI", c->idx, i);
 }
 
+/* At RSM, for NMIs: an OS NMI handler the SMI interrupted must resume
+ * with NMIs blocked (RSM leaves the mask alone then), and an NMI the OS
+ * sent must still be pending or on its way, unless it merged with the
+ * firmware's. */
+void check_rsm_nmi(struct mcpu *c)
+{
+	uint32_t coming = c->nmi_n;
+
+	if (c->nmi_inside && !c->nmi_blocked)
+		violation(INV_NMI_UNBLOCKED, "CPU %d returns to its OS NMI "
+			  "handler with NMIs open", c->idx);
+	/* One on its way counts: the OS takes it once it lands. */
+	for (int i = 0; i < M->nr_delayed; i++)
+		coming += M->delayed[i].what == DELAYED_NMI &&
+			  M->delayed[i].cpu == c->idx;
+	if (c->nmi_smm_ate && !coming) {
+		if (c->nmi_merged) {
+			M->nmi_merged++;
+			trace(c->idx, "leaves SMM; the OS's NMI merged with the "
+			      "firmware's and is gone");
+		} else {
+			violation(INV_NMI_LOST, "CPU %d leaves SMM without an "
+				  "NMI pending for the OS's that SMM took",
+				  c->idx);
+		}
+	}
+	/* The OS gets what is pending: NMIs merge. */
+	if (c->nmi_os_out > coming)
+		c->nmi_os_out = coming;
+	c->nmi_smm_ate = 0;
+	c->nmi_merged = false;
+}
+
 /* QEMU is about to destroy c (an eject). */
 void check_eject(struct mcpu *c)
 {

@@ -13,7 +13,16 @@
  * is taken even in wait-for-SIPI, from the reset state; INIT is honoured
  * in SMM (the CPU leaves SMM); INIT stays pending on a halted CPU until
  * something else wakes it, and then swallows a pending SMI; a SIPI is
- * processed whenever the APIC still waits for one, in SMM too. */
+ * processed whenever the APIC still waits for one, in SMM too.
+ *
+ * NMIs, alike under both (SDM vol. 3 34.8; QEMU target/i386/tcg/system/
+ * smm_helper.c, KVM arch/x86/kvm/smm.c): one pending bit, so an NMI sent
+ * while one is pending merges with it; blocked from SMM entry until an
+ * IRET, and from an NMI's delivery until the handler's IRET; at RSM
+ * unblocked, unless they were blocked when the SMI came: then RSM leaves
+ * the mask as SMM left it. SMIs go first; INIT drops a pending NMI. A pending NMI is taken at the
+ * CPU's next scheduling point in SMM or OS code; elsewhere (firmware
+ * outside SMM, wait-for-SIPI) it waits: nobody sends one there. */
 #include <string.h>
 
 #include "layout.h"
@@ -58,13 +67,22 @@ void apic_sipi(struct mcpu *c, uint64_t vector)
 
 static void reset_to_wfs(struct mcpu *c)
 {
-	if (c->in_smm)
+	if (c->in_smm) {
 		trace(c->idx, "INIT in SMM: leaves SMM for wait-for-SIPI (TCG)");
+		c->smm_torn = true;
+	}
 	else
 		trace(c->idx, "INIT: wait-for-SIPI");
 	c->in_smm = false;
 	c->smm_parked = false;
 	c->smi_pending = false;
+	/* INIT drops a pending NMI and clears the NMI mask (QEMU's
+	 * do_cpu_init() keeps only a SIPI; KVM's kvm_vcpu_reset()). */
+	c->nmi_n = 0;
+	c->nmi_os_out = c->nmi_smm_ate = 0;
+	c->nmi_merged = false;
+	c->nmi_blocked = c->nmi_inside = false;
+	c->sleep_window = c->sleep_halted = false;
 	c->timer_period = 0;	/* INIT resets the local APIC */
 	c->tcg_wait_for_sipi = true;
 	c->mode = M_WFS;
@@ -103,8 +121,10 @@ void cpu_before_run(struct mcpu *c)
 		c->sipi_pending = false;
 		if (c->tcg_wait_for_sipi) {
 			c->tcg_wait_for_sipi = false;
-			if (c->in_smm)
+			if (c->in_smm) {
 				trace(c->idx, "SIPI processed in SMM (TCG)");
+				c->smm_torn = true;
+			}
 			cpu_restart(c, START_VECTOR, c->sipi_vector);
 		} else {
 			trace(c->idx, "SIPI dropped: APIC not waiting for one");
@@ -141,9 +161,139 @@ static bool cpu_deliver_at(struct mcpu *c, enum ctx_kind at)
 	}
 }
 
+/* KVM (arch/x86/kvm/x86.c process_nmi()) keeps two pending while NMIs
+ * are open and one while they are blocked; TCG one bit. An NMI beyond
+ * that merges with the last one pending. */
+static unsigned nmi_limit(const struct mcpu *c)
+{
+	return M->o->rules == RULES_KVM && !c->nmi_blocked ? 2 : 1;
+}
+
+void nmi_send(struct mcpu *t, bool from_os)
+{
+	uint8_t from = from_os ? NMI_FROM_OS : NMI_FROM_FW;
+
+	if (!t->exists)
+		return;
+	/* Merging with the OS's own is the hardware's rule; with the
+	 * firmware's (nmi_take()), SMM takes both: smm_nmi.c's limit,
+	 * counted apart. */
+	if (t->nmi_n < nmi_limit(t)) {
+		t->nmiq[t->nmi_n++] = from;
+	} else {
+		if (from_os && !(t->nmiq[t->nmi_n - 1] & NMI_FROM_OS))
+			t->nmi_os_out++;
+		t->nmiq[t->nmi_n - 1] |= from;
+		return;
+	}
+	if (from_os)
+		t->nmi_os_out++;
+}
+
+/* Takes the first pending NMI; NMIs are blocked from here, and KVM keeps
+ * one more at most. */
+uint8_t nmi_pop(struct mcpu *c)
+{
+	uint8_t from = c->nmiq[0];
+
+	c->nmiq[0] = c->nmiq[1];
+	c->nmi_n--;
+	c->nmi_blocked = true;
+	return from;
+}
+
+/* The CPU's own local APIC write (an exit under KVM) or its hlt: KVM
+ * makes the NMIs queued for it pending. */
+void nmi_land_delayed(struct mcpu *c)
+{
+	struct model *m = M;
+
+	for (int i = 0; i < m->nr_delayed;) {
+		struct delayed *d = &m->delayed[i];
+
+		if (d->what != DELAYED_NMI || d->cpu != c->idx) {
+			i++;
+			continue;
+		}
+		m->delayed[i] = m->delayed[--m->nr_delayed];
+		trace(c->idx, "the firmware's NMI lands");
+		nmi_send(c, false);
+	}
+}
+
+/* The OS takes a pending NMI: one it sent, or one the firmware left
+ * pending for it. Its handler runs with NMIs blocked until its IRET. */
+static void nmi_os(struct mcpu *c)
+{
+	struct model *m = M;
+
+	uint8_t from = c->nmiq[0];
+	uint32_t queued_os = c->nmi_n > 1 && (c->nmiq[1] & NMI_FROM_OS);
+
+	/* Its own, or one the firmware left pending for one of its own
+	 * that SMM took. After TCG's INIT or SIPI in SMM ended an SMI of a
+	 * sleeping AP, the monarch's NMI may reach the OS
+	 * (smm_nmi_enter()): counted apart, with TCG's os-in-smm limit. */
+	if ((from & NMI_FROM_OS) || c->nmi_os_out > queued_os)
+		c->nmi_os_out -= c->nmi_os_out > 0;
+	else if (c->smm_torn)
+		m->nmi_torn++;
+	else
+		violation(INV_NMI_SPURIOUS, "CPU %d takes an NMI in OS code "
+			  "that the OS did not send", c->idx);
+	trace(c->idx, "takes an NMI in OS code");
+	nmi_pop(c);
+	c->os_nmi_until = m->now + 1 + rng_below(m, 2 * MODEL_MS);
+}
+
+static void nmi_deliver(struct mcpu *c)
+{
+	struct model *m = M;
+
+	if (c->restart)
+		return;
+	if (!c->in_smm && c->mode == M_OS && c->nmi_blocked &&
+	    c->os_nmi_until && m->now >= c->os_nmi_until) {
+		c->os_nmi_until = 0;
+		c->nmi_blocked = false;	/* the OS handler's IRET */
+	}
+	if (!c->nmi_n || c->nmi_blocked)
+		return;
+	if (c->in_smm)
+		nmi_take(c);
+	else if (c->mode == M_OS)
+		nmi_os(c);
+}
+
 bool cpu_deliver(struct mcpu *c)
 {
-	return cpu_deliver_at(c, CTX_CONT);
+	bool took = cpu_deliver_at(c, CTX_CONT);
+
+	nmi_deliver(c);
+	return took;
+}
+
+/* Fault os-nmi: an NMI from the OS or the platform to one of the OS's
+ * CPUs, which may be in SMM. */
+void os_nmi_random(void)
+{
+	struct model *m = M;
+	int cand[MODEL_MAX_CPUS], n = 0;
+
+	for (uint32_t i = 0; i < m->o->max_cpus; i++) {
+		struct mcpu *c = &m->cpu[i];
+
+		if (c->exists && c->os_online && !c->os_dying &&
+		    (c->mode == M_OS ||
+		     (c->in_smm && c->mode_before_smm == M_OS)))
+			cand[n++] = (int)i;
+	}
+	if (!n)
+		return;
+	n = cand[rng_below(m, (uint32_t)n)];
+	trace(n, "the OS sends it an NMI%s",
+	      m->cpu[n].in_smm ? " (in SMM)" : "");
+	nmi_send(&m->cpu[n], true);
 }
 
 static struct save_state *save_at(uint32_t smbase)
@@ -189,6 +339,14 @@ void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
 	s->entry_vector = vector;
 	c->in_smm = true;
 	c->mode = M_SMM;
+	c->nmi_inside = c->nmi_blocked;
+	c->nmi_blocked = true;
+	c->nmi_smm_ate = 0;
+	c->nmi_merged = false;
+	if (c->nmi_n > 1) {		/* KVM keeps one while blocked */
+		c->nmiq[0] |= c->nmiq[1];
+		c->nmi_n = 1;
+	}
 	c->idle_was = c->idle_spin;
 	c->idle_spin = false;
 	c->smm_since = m->now;
@@ -215,6 +373,11 @@ void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector)
 		point(c);
 	seen.smbase = s->smbase;
 	check_rsm(c, &seen);
+	check_rsm_nmi(c);
+	if (!c->nmi_inside)
+		c->nmi_blocked = false;
+	c->nmi_inside = false;
+	c->sleep_window = c->sleep_halted = false;
 	c->smbase = seen.smbase;
 	c->in_smm = false;
 	c->mode = was;
@@ -254,6 +417,10 @@ void cpu_destroy(struct mcpu *c)
 	trace_mode(c);
 	c->in_smm = c->halted = c->smm_parked = false;
 	c->smi_req = c->smi_pending = c->init_pending = c->sipi_pending = false;
+	c->nmi_n = 0;
+	c->nmi_os_out = c->nmi_smm_ate = 0;
+	c->nmi_merged = false;
+	c->sleep_window = c->sleep_halted = false;
 	c->os_present = c->os_online = c->os_callin = false;
 	c->os_dying = c->os_dead = false;
 	M->eject_pending[c->idx] = false;

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1, schedules = 1000, max_viol = UINT64_MAX;
 	uint64_t by_inv[INV_COUNT] = { 0 }, violations = 0, cycles = 0, blocked = 0;
-	uint64_t asks = 0;
+	uint64_t asks = 0, merged = 0, torn = 0;
 	uint64_t replay = 0, first_seed = 0, first_step = 0;
 	bool json = false, do_replay = false, have_first = false, full = false;
 	enum invariant first_inv = INV_COUNT;
@@ -300,18 +300,21 @@ int main(int argc, char **argv)
 		cycles += model.cycles_done;
 		blocked += model.lpc_blocked;
 		asks += model.st.stats.asks;
+		merged += model.nmi_merged;
+		torn += model.nmi_torn;
 	}
 	el = wall() - t0;
 
 	if (json) {
 		printf("{\"rules\":\"%s\",\"bringup\":\"%s\",\"schedules\":%llu,"
 		       "\"cycles\":%llu,\"refused_in_eject\":%llu,"
-		       "\"ask_scans\":%llu,"
+		       "\"ask_scans\":%llu,\"nmi_merged\":%llu,\"nmi_after_tcg_reset\":%llu,"
 		       "\"violations\":%llu,\"by_invariant\":{",
 		       opts.rules == RULES_KVM ? "kvm" : "tcg",
 		       opts.bringup == BRINGUP_MAILBOX ? "mailbox" : "sipi",
 		       (unsigned long long)schedules, (unsigned long long)cycles,
 		       (unsigned long long)blocked, (unsigned long long)asks,
+		       (unsigned long long)merged, (unsigned long long)torn,
 		       (unsigned long long)violations);
 		for (int i = 0, n = 0; i < INV_COUNT; i++)
 			if (by_inv[i])
@@ -343,9 +346,12 @@ int main(int argc, char **argv)
 				printf(" (%s: %llu)", invariant_name(i),
 				       (unsigned long long)by_inv[i]);
 		printf("; %llu port accesses refused during ejects; %llu "
-		       "scans for a CPU whose 4 APM_CNT no longer held; %.0f "
+		       "scans for a CPU whose 4 APM_CNT no longer held; %llu "
+		       "OS NMIs merged with the firmware's; %llu firmware NMIs "
+		       "the OS took after TCG's INIT or SIPI in SMM; %.0f "
 		       "cycles/s, %.2f s\n", (unsigned long long)blocked,
-		       (unsigned long long)asks, el > 0 ? cycles / el : 0, el);
+		       (unsigned long long)asks, (unsigned long long)merged,
+		       (unsigned long long)torn, el > 0 ? cycles / el : 0, el);
 	}
 	if (have_first) {
 		unsigned runs = traced_rerun(&model, first_seed);

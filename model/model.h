@@ -68,7 +68,16 @@ enum model_bringup { BRINGUP_MAILBOX, BRINGUP_SIPI };
 	  "QEMU unplugged a CPU the OS had not asked to eject")             \
 	X(REFUSED, "refused",                                                \
 	  "the firmware refused an event of an honest QEMU and AML (no "    \
-	  "junk written by the guest)")
+	  "junk written by the guest)")                                      \
+	X(NMI_LOST, "nmi-lost",                                              \
+	  "an NMI the OS sent to a CPU in SMM is not pending when it leaves " \
+	  "SMM (and did not merge with the firmware's own)")                 \
+	X(NMI_SPURIOUS, "nmi-spurious",                                      \
+	  "the OS takes an NMI nobody sent it (Linux: NMI received for "     \
+	  "unknown reason)")                                                 \
+	X(NMI_UNBLOCKED, "nmi-unblocked",                                    \
+	  "an SMI that interrupted the OS's NMI handler returns to it with " \
+	  "NMIs open")
 
 enum invariant {
 #define INV_ENUM(e, name, what) INV_##e,
@@ -82,7 +91,8 @@ enum invariant {
 	X(SMI_MISS, "smi-miss",                                              \
 	  "a broadcast SMI misses a CPU that is being plugged (thread 004)") \
 	X(SMI_DELAY, "smi-delay",                                            \
-	  "an SMI reaches another CPU up to 5 ms late; it runs meanwhile")    \
+	  "an SMI (or the firmware's NMI) reaches another CPU up to 5 ms "   \
+	  "late; it runs meanwhile")                                          \
 	X(SMI_DUP, "smi-dup", "an SMI arrives twice")                        \
 	X(SIPI_SPURIOUS, "sipi-spurious",                                    \
 	  "a third SIPI right after the OS's INIT-SIPI-SIPI")                \
@@ -103,6 +113,9 @@ enum invariant {
 	X(USER_ONLINE, "user-online",                                        \
 	  "guest userspace onlines every offline CPU it sees and offlines "  \
 	  "CPUs at random, also during an eject")                              \
+	X(OS_NMI, "os-nmi",                                                  \
+	  "the OS (or the platform) sends NMIs to its CPUs at any moment, "  \
+	  "also while they are in SMM; its NMI handler runs up to 2 ms")     \
 	X(HINT_WRONG, "hint-wrong",                                          \
 	  "a CPU the OS is ejecting takes an SMI with AL = 4 and DX = 0xb2 " \
 	  "in its save state, as if it had just written 4: it may lead the " \
@@ -205,6 +218,21 @@ struct mcpu {
 	enum ctx_kind saved_kind;
 	uint64_t saved_vector;
 	uint32_t smm_entries;
+	/* NMIs pending: up to two under KVM's rules, one under TCG's, each
+	 * with who sent it (NMI_FROM_*; merged ones have both). Blocked
+	 * from SMM entry (or the OS's NMI handler) until an IRET; blocked
+	 * when the SMI came (nmi_inside: RSM then leaves the mask alone,
+	 * KVM and TCG alike). nmi_os_out: the OS's NMIs not yet taken by
+	 * the OS (SMM's included); nmi_smm_ate: the OS's NMIs SMM took in
+	 * this stay; nmi_merged: one of them merged with the firmware's. */
+	uint8_t nmiq[2], nmi_n;
+	bool nmi_blocked, nmi_inside, nmi_merged;
+	uint32_t nmi_os_out, nmi_smm_ate;
+	uint64_t os_nmi_until;	/* the OS's NMI handler IRETs then */
+	/* In firmware/smm/nmi_entry.S smm_sleep: between the look and the
+	 * hlt (sleep_window), or halted (sleep_halted). */
+	bool sleep_window, sleep_halted;
+	bool smm_torn;		/* TCG's INIT or SIPI ended an SMI of it */
 };
 
 /* The MP wakeup mailbox and what the invariant checks need. */
@@ -241,7 +269,9 @@ struct model_opts {
 struct trace_ev;
 struct shrink;
 
-enum { DELAYED_SMI, DELAYED_SIPI, DELAYED_INIT };
+enum { DELAYED_SMI, DELAYED_SIPI, DELAYED_INIT, DELAYED_NMI };
+#define NMI_FROM_OS	1
+#define NMI_FROM_FW	2
 
 /* The whole simulated VM: one per schedule, reset for the next. */
 struct model {
@@ -291,6 +321,8 @@ struct model {
 	int eject_asker[MODEL_MAX_CPUS];
 	/* Host (QMP) */
 	uint32_t cycles_done;
+	uint32_t nmi_merged;	/* OS NMIs that merged with the firmware's */
+	uint32_t nmi_torn;	/* firmware NMIs the OS took after smm_torn */
 	bool host_unplugging[MODEL_MAX_CPUS];
 	/* F_DOUBLE_DEL: a second client's device_del of this slot may have
 	 * left QEMU's remove event set past the eject; a third client plugs
@@ -346,11 +378,16 @@ void cpu_create(struct mcpu *c, enum cpu_start start);
 void cpu_main(void *arg);
 struct mcpu *cpu_by_apic(uint32_t apic_id);
 void smm_enter(struct mcpu *c, enum ctx_kind kind, uint64_t vector);
+void nmi_send(struct mcpu *t, bool from_os);
+uint8_t nmi_pop(struct mcpu *c);
+void nmi_land_delayed(struct mcpu *c);
+void os_nmi_random(void);
 void cpu_destroy(struct mcpu *c);
 
 /* smm.c: the firmware's SMM code on a model CPU */
 extern const struct platform model_platform;
 void smm_run_stub(struct mcpu *c);
+void nmi_take(struct mcpu *c);
 void first_smi_stub(struct mcpu *c);
 uint32_t model_slot_smbase(uint32_t slot);
 void apm_write(struct mcpu *c, uint8_t v);
@@ -383,6 +420,7 @@ const char *invariant_name(enum invariant inv);
 void check_os_code(struct mcpu *c);
 struct save_state;
 void check_rsm(struct mcpu *c, const struct save_state *s);
+void check_rsm_nmi(struct mcpu *c);
 void check_eject(struct mcpu *c);
 void check_step(void);
 void check_end(void);

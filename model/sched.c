@@ -170,6 +170,10 @@ static bool wakes(struct model *m, struct mcpu *c)
 		return true;
 	if (c->restart)
 		return true;
+	/* An NMI ends a hlt whenever NMIs are open, in SMM too. */
+	if (c->nmi_n && !c->nmi_blocked &&
+	    (c->in_smm || c->mode == M_OS))
+		return true;
 	/* The local APIC timer's tick ends a sti; hlt whatever else is
 	 * pending (under TCG an INIT pending there is taken first). */
 	if (c->halt_if && c->timer_period && c->timer_at <= m->now)
@@ -222,6 +226,10 @@ static void run_delayed(struct model *m)
 			break;
 		case DELAYED_INIT:
 			apic_init(&m->cpu[e.cpu]);
+			break;
+		case DELAYED_NMI:
+			trace(e.cpu, "the firmware's NMI arrives, late");
+			nmi_send(&m->cpu[e.cpu], false);
 			break;
 		}
 	}
@@ -335,8 +343,8 @@ int model_run_schedule(struct model *m, uint64_t seed)
 			/* Nothing left but idle spinning: the end. */
 			bool waiting = false;
 
-			/* A halted CPU an event wakes counts, even while
-			 * preempted. */
+			/* A halted CPU an event wakes (an NMI, say) counts,
+			 * even while preempted. */
 			for (uint32_t i = 0; i < m->o->max_cpus; i++)
 				waiting |= m->cpu[i].exists &&
 					   !m->cpu[i].idle_spin &&
@@ -355,6 +363,8 @@ int model_run_schedule(struct model *m, uint64_t seed)
 		}
 		pick = cand[rng_below(m, (uint32_t)n)];
 		m->step++;
+		if (fault(F_OS_NMI, 2))
+			os_nmi_random();
 		m->cur = pick;
 		if (pick < 0) {
 			coro_switch(&m->sched_co.sp, m->host_co.sp);

@@ -9,6 +9,7 @@
 #include "hw/cpuhp.h"
 #include "hw/q35.h"
 #include "model.h"
+#include "smm_nmi.h"
 #include "smm_session.h"
 
 uint32_t model_slot_smbase(uint32_t slot)
@@ -251,6 +252,114 @@ static void m_set_resume(void *ctx, uint32_t slot, int where)
 					 CTX_TRAMPOLINE : CTX_ROM_HLT;
 }
 
+static uint32_t slot_of(const struct mcpu *c)
+{
+	return (c->smbase + SMM_ENTRY_OFFSET - MODEL_TILES) / SMM_TILE_SIZE;
+}
+
+/* firmware/smm/hw.c: the local APICs are always usable here. */
+static int m_can_send(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* firmware/smm/hw.c hw_nmi_open(): the IRET of smm_nmi_unblock. */
+static int m_nmi_open(void *ctx, uint32_t slot)
+{
+	struct mcpu *c = self();
+
+	(void)ctx;
+	(void)slot;
+	point(c);
+	trace(c->idx, "lets NMIs in (IRET in SMM)");
+	c->nmi_blocked = false;
+	point(c);
+	return 0;
+}
+
+/* firmware/smm/nmi_entry.S smm_sleep_window..smm_sleep_out: the look,
+ * then the hlt; an NMI taken at either (sleep_window) returns past the
+ * hlt, one taken in it ends it. */
+static void m_sleep(void *ctx, volatile uint32_t *w, uint32_t v)
+{
+	struct mcpu *c = self();
+
+	(void)ctx;
+	c->sleep_window = true;
+	point(c);			/* an NMI here skips the look */
+	if (!c->sleep_window)
+		return;
+	if (*w != v) {
+		c->sleep_window = false;
+		return;
+	}
+	point(c);			/* an NMI here skips the hlt */
+	if (!c->sleep_window)
+		return;
+	c->sleep_window = false;
+	c->sleep_halted = true;
+	nmi_land_delayed(c);		/* hlt exits to KVM */
+	trace(c->idx, "sleeps in SMM");
+	while (c->sleep_halted)
+		block_point(c);
+}
+
+static int m_send_nmi(void *ctx, uint32_t apic_id)
+{
+	struct mcpu *c = self(), *t;
+
+	(void)ctx;
+	point(c);
+	t = cpu_by_apic(apic_id);
+	if (!t)
+		return -1;
+	trace(c->idx, "sends an NMI to APIC ID %u", apic_id);
+	/* Its own APIC write: what KVM queued for it is pending first. */
+	nmi_land_delayed(c);
+	/* KVM queues it and kicks the vCPU, which may run on a while
+	 * before it exits; TCG sets it pending at once. */
+	if (t != c && M->o->rules == RULES_KVM && fault(F_SMI_DELAY, 20) &&
+	    M->nr_delayed < 64)
+		M->delayed[M->nr_delayed++] = (struct delayed){
+			M->now + 1 + rng_below(M, 5 * MODEL_MS), t->idx,
+			DELAYED_NMI, 0 };
+	else
+		nmi_send(t, false);
+	return 0;
+}
+
+/* The CPU takes a pending NMI in SMM: firmware/smm/nmi_entry.S
+ * smm_nmi_entry, its RIP check, then smm_nmi_taken(); IRET unblocks. */
+void nmi_take(struct mcpu *c)
+{
+	uint8_t from = nmi_pop(c);
+	const char *who = from == (NMI_FROM_OS | NMI_FROM_FW) ?
+				  " (the OS's and the firmware's, merged)" :
+			  from == NMI_FROM_OS ? " (the OS's)" : "";
+	int r;
+
+	/* The OS's and the firmware's NMI, pending together, are one. */
+	if (from == (NMI_FROM_OS | NMI_FROM_FW))
+		c->nmi_merged = true;
+	if (from & NMI_FROM_OS)
+		c->nmi_smm_ate++;
+	if (c->sleep_halted) {
+		c->sleep_halted = false;
+		trace(c->idx, "an NMI%s ends its sleep", who);
+	} else if (c->sleep_window && !MUTATION(NMI_NO_SKIP)) {
+		c->sleep_window = false;
+		trace(c->idx, "takes an NMI%s before its hlt: skips it", who);
+	} else {
+		trace(c->idx, "takes an NMI%s in SMM", who);
+	}
+	r = smm_nmi_taken(&M->st.slots[slot_of(c)]);
+	if (r == SMM_NMI_IRET)
+		c->nmi_blocked = false;
+	else
+		trace(c->idx, "returns from the NMI without IRET: NMIs blocked");
+}
+
 const struct platform model_platform = {
 	.io_read = m_io_read,
 	.io_write = m_io_write,
@@ -261,6 +370,10 @@ const struct platform model_platform = {
 	.relax = m_relax,
 	.saved_context = m_saved_context,
 	.set_resume = m_set_resume,
+	.can_send = m_can_send,
+	.nmi_open = m_nmi_open,
+	.sleep = m_sleep,
+	.send_nmi = m_send_nmi,
 };
 
 /* firmware/smm/hw.c smm_park(): cli; hlt in SMM until QEMU destroys the

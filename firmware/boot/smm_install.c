@@ -97,11 +97,14 @@ struct smm_state *smm_install(const struct smram_plan *p)
 	       smm_module_image_end - smm_module_image);
 	x86_identity_map_4g(p->page_tables);
 	x86_idt_fill(p->idt, p->module + h->exception_stubs);
+	/* Taken only by a CPU that let NMIs in to sleep (smm_nmi.c). */
+	x86_idt_gate(p->idt, 2, p->module + h->nmi_entry);
 	for (uint32_t i = 0; i < p->nr_slots; i++)
 		install_stub(p, i);
 
 	st = phys_ptr(p->module + h->state);
 	st->nr_slots = p->nr_slots;
+	st->stacks = p->stacks;
 	st->rom_hlt_ip = (uint32_t)((uintptr_t)rom_hlt_loop - 0xffff0000u);
 	for (uint32_t i = 0; i < SMM_MAX_CPUS; i++)
 		st->admit[i].apic_id = SMM_ADMIT_EMPTY;

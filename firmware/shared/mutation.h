@@ -55,7 +55,22 @@
 	  "not ended (hotcpu before 3c1e6c7; not firmware code)")            \
 	X(EJECT_KEEPS_ASK, "eject-keeps-ask", "aml-clobbered",               \
 	  "the monarch ejects a CPU that parked in ask() without dropping "  \
-	  "its ask, which a later session then serves")
+	  "its ask, which a later session then serves")                      \
+	X(SLEEP_NO_RECHECK, "sleep-no-recheck", "deadlock",                  \
+	  "an AP that says it may sleep halts without looking again at the " \
+	  "session: a close between its look and its word wakes nobody")     \
+	X(NMI_NO_SKIP, "nmi-no-skip", "deadlock",                            \
+	  "the SMM NMI handler returns to the hlt of a sleep whose look it "  \
+	  "interrupted (model of firmware/smm/nmi.S): the AP halts for good")\
+	X(WAKE_NOT_TAKEN, "wake-not-taken", "nmi-spurious",                  \
+	  "an AP whose sleep the monarch claimed goes on without waiting "   \
+	  "for the NMI, which then reaches the OS")                          \
+	X(NMI_NO_RERAISE, "nmi-no-reraise", "nmi-lost",                      \
+	  "an AP leaves SMM without leaving pending an OS NMI its handler "  \
+	  "took")                                                            \
+	X(NMI_NO_BLOCK, "nmi-no-block", "nmi-unblocked",                     \
+	  "an AP leaves SMM without blocking NMIs again: an OS NMI handler " \
+	  "the SMI interrupted resumes with NMIs open")
 
 enum mutation {
 #define MUTATION_ENUM(e, name, inv, what) MUT_##e,

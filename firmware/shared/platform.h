@@ -21,6 +21,18 @@ struct platform {
 	/* Called in every wait loop: pause on hardware, a scheduling point
 	 * in the model. */
 	void (*relax)(void *ctx);
+	/* Sleeping in SMM (firmware/shared/smm_nmi.c); all four may be
+	 * NULL: then nobody sleeps. can_send: whether this CPU can send
+	 * NMIs (its local APIC is on, where boot found it), 0 or -1.
+	 * nmi_open: the same for taking them, then lets NMIs in (SMM
+	 * entry blocks them until an IRET), 0 or -1. sleep: halts while
+	 * *w == v, until an NMI; the look and the halt are one step for an
+	 * NMI (it skips the halt). send_nmi: an NMI to a local APIC ID, the
+	 * caller's own too; -1 if it cannot be sent. */
+	int (*can_send)(void *ctx);
+	int (*nmi_open)(void *ctx, uint32_t slot);
+	void (*sleep)(void *ctx, volatile uint32_t *w, uint32_t v);
+	int (*send_nmi)(void *ctx, uint32_t apic_id);
 	/* What this SMI interrupted on the CPU of slot, from that CPU's own
 	 * save state: PLATFORM_SAVED_* below. */
 	int (*saved_context)(void *ctx, uint32_t slot);

@@ -99,7 +99,25 @@ struct smm_slot {
 	/* SMM_ASK_WAITING, set by the CPU after its own write of 4; the
 	 * monarch replaces it with the session that scans for it. */
 	uint32_t ask;
+	/* An AP asleep in a session (firmware/shared/smm_nmi.c): SMM_SLEEP_*,
+	 * CAS by the CPU and the monarch. */
+	uint32_t sleep;
+	/* The CPU's own, for one SMI: NMIs its SMM handler returned from,
+	 * wakes among them, the re-block's state (SMM_NMI_BLOCK_*), and
+	 * whether it unblocked NMIs. */
+	uint32_t nmis;
+	uint32_t wakes;
+	uint32_t nmi_block;
+	uint32_t nmi_open;
 };
+
+#define SMM_SLEEP_AWAKE		0
+#define SMM_SLEEP_READY		1	/* may halt; wake it with an NMI */
+#define SMM_SLEEP_CLAIMED	2	/* the monarch sends the NMI */
+#define SMM_SLEEP_SENT		3	/* the NMI is pending or taken */
+
+#define SMM_NMI_BLOCK_ARMED	1	/* the next NMI returns without IRET */
+#define SMM_NMI_BLOCK_DONE	2
 
 #define SMM_ASK_WAITING		2	/* even: never a session number */
 
@@ -145,6 +163,11 @@ struct smm_state {
 	uint32_t exit;
 	/* Last session that took a 4 from APM_CNT. */
 	uint32_t took4;
+	/* Session whose monarch can send NMIs: its APs may sleep. */
+	uint32_t wake_ok;
+	/* The slots' SMM stacks, SMM_STACK_SIZE each: the NMI handler finds
+	 * its CPU's slot from its stack pointer. */
+	uint64_t stacks;
 	struct smm_stats stats;
 	struct smm_phase phase;
 	struct smm_admit admit[SMM_MAX_CPUS];
@@ -160,6 +183,7 @@ struct smm_module_header {
 	uint32_t entry;		/* offset of handle_smi(slot) */
 	uint32_t state;		/* offset of struct smm_state */
 	uint32_t exception_stubs; /* offset of 32 stubs, 16 bytes apart */
+	uint32_t nmi_entry;	/* offset of smm_nmi_entry, IDT vector 2 */
 } __attribute__((packed));
 
 

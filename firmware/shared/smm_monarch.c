@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "mutation.h"
 #include "smm_monarch.h"
+#include "smm_nmi.h"
 #include "smm_phase.h"
 #include "smm_sync.h"
 
@@ -228,6 +229,7 @@ void smm_monarch(const struct smm_ctx *c)
 	uint32_t asks, arrival;
 	uint8_t cmd;
 
+	smm_wake_open(c, s);
 	/* Release: opens the session for APs waiting in ap(). */
 	store_release(&st->session, s);
 	arrival = smm_phase_open(&st->phase, s, t0);
@@ -250,6 +252,7 @@ void smm_monarch(const struct smm_ctx *c)
 		store_release(&st->exit, s);
 		smm_phase_close(&st->phase, now(c));
 		store_release(&st->session, s + 1);
+		smm_wake_sleepers(c);
 		return;
 	}
 	cpuhp_collect(&hp, st->slots, st->bsp_slot, st->nr_slots, &plan);
@@ -264,12 +267,16 @@ void smm_monarch(const struct smm_ctx *c)
 	/* Release: every eject mark above is visible to an AP that sees
 	 * the exit phase (acquire in ap()). */
 	store_release(&st->exit, s);
+	/* A CPU to eject may sleep: it parks once awake. */
+	if (plan.nr_eject)
+		smm_wake_sleepers(c);
 	eject(c, &hp, &plan, s);
 	cpuhp_handover(&hp);
 	t_eject = now(c);
 	smm_phase_close(&st->phase, t_eject);
 	/* Release: closes the session; the APs may RSM. */
 	store_release(&st->session, s + 1);
+	smm_wake_sleepers(c);
 	/* Refusals were logged, each with its reason, by the plan. Arrival:
 	 * from the first waiting CPU's SMM entry to the open. */
 	dprintf(DBG_INFO, "smm: session %u: %u admitted, %u ejected; arrival "

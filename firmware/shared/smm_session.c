@@ -36,6 +36,7 @@
 #include "hw/q35.h"
 #include "mutation.h"
 #include "smm_monarch.h"
+#include "smm_nmi.h"
 #include "smm_phase.h"
 #include "smm_session.h"
 #include "smm_sync.h"
@@ -145,7 +146,14 @@ static uint32_t ask(const struct smm_ctx *c, struct smm_slot *me)
 	return a;
 }
 
-static void ap(const struct smm_ctx *c, uint32_t slot)
+/* Whether session s is in its exit phase with this CPU marked for eject. */
+static bool marked(struct smm_state *st, const struct smm_slot *me,
+		   uint32_t s)
+{
+	return load_acquire(&st->exit) == s && me->eject == s;
+}
+
+static void ap_wait(const struct smm_ctx *c, uint32_t slot)
 {
 	struct smm_state *st = c->st;
 	struct smm_slot *me = &st->slots[slot];
@@ -182,13 +190,28 @@ static void ap(const struct smm_ctx *c, uint32_t slot)
 	 * CPU was not marked. */
 	smm_phase_join(&st->phase);
 	for (;;) {
+		uint32_t h0;
+
 		park_if_ejected(st, me, s, true);
 		if (load_acquire(&st->session) != s) {
 			smm_phase_leave(&st->phase, s, now(c));
 			return;
 		}
-		relax(c);
+		/* Halted, not spinning, until the monarch's NMI: it wakes
+		 * sleepers after it marks ejects and after the close. */
+		if (smm_sleep_begin(c, me, slot, s, &h0))
+			smm_sleep_end(c, me, h0, MUTATION(SLEEP_NO_RECHECK) ||
+				      (load_acquire(&st->session) == s &&
+				       !marked(st, me, s)));
+		else
+			relax(c);
 	}
+}
+
+static void ap(const struct smm_ctx *c, uint32_t slot)
+{
+	ap_wait(c, slot);
+	smm_nmi_close(c, &c->st->slots[slot]);
 }
 
 /* Where RSM takes this CPU back to, when the SMI did not interrupt code
@@ -246,6 +269,7 @@ void smm_session(const struct smm_ctx *c, uint32_t slot)
 		smm_park();
 	/* Before the OS runs nothing can be asked of SMM but relocations:
 	 * an SMI then (a duplicate, a late one) just returns. */
+	smm_nmi_enter(c, me);
 	relocated = confirm_relocation(c, slot);
 	if (!relocated && c->st->boot_done) {
 		if (slot == c->st->bsp_slot)

@@ -10,3 +10,4 @@
 	.long handle_smi
 	.long smm_state
 	.long exception_stubs
+	.long smm_nmi_entry

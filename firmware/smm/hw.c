@@ -22,20 +22,34 @@ static void xapic_wait_idle(uint64_t base)
 	}
 }
 
-static int hw_ipi(struct smm_state *st, uint32_t apic_id, uint32_t icr)
+/* This CPU's local APIC, if SMM may use it: on, and in x2APIC mode or
+ * at the xAPIC base boot recorded (an OS-moved xAPIC could point the
+ * MMIO writes into SMRAM). Returns the MSR, or 0. */
+static uint64_t usable_apic(const struct smm_state *st)
 {
 	uint64_t apic_base = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (!(apic_base & MSR_APIC_BASE_EN))
+		return 0;
+	if (!(apic_base & MSR_APIC_BASE_EXTD) &&
+	    (apic_base & ~0xfffull) != st->xapic_base)
+		return 0;
+	return apic_base;
+}
+
+static int hw_ipi(struct smm_state *st, uint32_t apic_id, uint32_t icr)
+{
+	uint64_t apic_base = usable_apic(st);
 	uint64_t base = apic_base & ~0xfffull;
 	uint32_t saved_hi;
 
-	if (!(apic_base & MSR_APIC_BASE_EN))
+	if (!apic_base)
 		return -1;
 	if (apic_base & MSR_APIC_BASE_EXTD) {
 		wrmsr(X2APIC_MSR_ICR, (uint64_t)apic_id << 32 | icr);
 		return 0;
 	}
-	/* An OS-moved xAPIC could point the ICR writes into SMRAM. */
-	if (base != st->xapic_base || apic_id > 0xff)
+	if (apic_id > 0xff)
 		return -1;
 	/* The OS may have been interrupted between its own ICR_HI and
 	 * ICR_LO writes: put its destination back afterwards. */
@@ -63,6 +77,46 @@ static int hw_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
 static int hw_send_init(void *ctx, uint32_t apic_id)
 {
 	return hw_ipi(ctx, apic_id, ICR_DM_INIT | ICR_LEVEL_ASSERT);
+}
+
+void smm_nmi_unblock(void);
+void smm_sleep(volatile uint32_t *w, uint32_t v);
+
+static int hw_can_send(void *ctx)
+{
+	return usable_apic(ctx) ? 0 : -1;
+}
+
+/* The monarch's NMI must find this CPU: its APIC on, under the APIC ID
+ * the slot recorded at boot. */
+static int hw_nmi_open(void *ctx, uint32_t slot)
+{
+	struct smm_state *st = ctx;
+	uint64_t apic_base = usable_apic(st);
+	uint32_t id;
+
+	if (!apic_base || slot >= st->nr_slots)
+		return -1;
+	if (apic_base & MSR_APIC_BASE_EXTD)
+		id = (uint32_t)rdmsr(X2APIC_MSR_BASE + (LAPIC_ID >> 4));
+	else
+		id = mmio_readl((apic_base & ~0xfffull) + LAPIC_ID) >>
+		     LAPIC_ID_SHIFT;
+	if (id != st->slots[slot].apic_id)
+		return -1;
+	smm_nmi_unblock();
+	return 0;
+}
+
+static void hw_sleep(void *ctx, volatile uint32_t *w, uint32_t v)
+{
+	(void)ctx;
+	smm_sleep(w, v);
+}
+
+static int hw_send_nmi(void *ctx, uint32_t apic_id)
+{
+	return hw_ipi(ctx, apic_id, ICR_DM_NMI);
 }
 
 static uint64_t hw_now_us(void *ctx)
@@ -130,6 +184,10 @@ void smm_hw_platform(struct platform *p, struct smm_state *st)
 	p->send_init = hw_send_init;
 	p->now_us = hw_now_us;
 	p->relax = hw_relax;
+	p->can_send = hw_can_send;
+	p->nmi_open = hw_nmi_open;
+	p->sleep = hw_sleep;
+	p->send_nmi = hw_send_nmi;
 	p->saved_context = hw_saved_context;
 	p->set_resume = hw_set_resume;
 }

@@ -5,9 +5,9 @@ UNIT_CFLAGS := $(HOST_CFLAGS) -DHOTCPU_HOST -Ifirmware/boot -Ifirmware/shared -I
 UNIT_SUPPORT := support.c fake_fw_cfg.c acpi_fixture.c fake_cpuhp.c
 UNIT_FW := $(addprefix boot/,fw_cfg_dir.c e820.c zone.c table_loader.c \
 	acpi_fixup.c linux.c) $(addprefix shared/,format.c cpuhp.c \
-	cpuhp_plan.c mbox.c smm_phase.c)
+	cpuhp_plan.c mbox.c smm_phase.c smm_nmi.c)
 UNIT_TESTS := table-loader acpi-fixup e820 linux fw-cfg format cpuhp mbox \
-	smm-phase
+	smm-phase smm-nmi
 
 UNIT_LIB_OBJS := $(addprefix $(BUILD)/unit/,$(UNIT_SUPPORT:.c=.o)) \
 	$(addprefix $(BUILD)/unit/fw/,$(UNIT_FW:.c=.o))
