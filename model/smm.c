@@ -169,13 +169,19 @@ static void m_io_write(void *ctx, uint16_t port, unsigned size, uint32_t v)
 	port_write(c, port, size, v);
 }
 
+/* A local APIC write of the calling CPU: a scheduling point, then the
+ * CPU it names, or NULL for none. */
+static struct mcpu *ipi_target(uint32_t apic_id)
+{
+	point(self());
+	return cpu_by_apic(apic_id);
+}
+
 static int m_send_smi(void *ctx, uint32_t apic_id)
 {
-	struct mcpu *c = self(), *t;
+	struct mcpu *c = self(), *t = ipi_target(apic_id);
 
 	(void)ctx;
-	point(c);
-	t = cpu_by_apic(apic_id);
 	if (!t)
 		return -1;
 	trace(c->idx, "sends an SMI to APIC ID %u", apic_id);
@@ -185,11 +191,9 @@ static int m_send_smi(void *ctx, uint32_t apic_id)
 
 static int m_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
 {
-	struct mcpu *c = self(), *t;
+	struct mcpu *c = self(), *t = ipi_target(apic_id);
 
 	(void)ctx;
-	point(c);
-	t = cpu_by_apic(apic_id);
 	if (!t)
 		return -1;
 	trace(c->idx, "sends INIT and SIPI(0x%x) to APIC ID %u", page,
@@ -202,11 +206,9 @@ static int m_start_cpu(void *ctx, uint32_t apic_id, uint32_t page)
 
 static int m_send_init(void *ctx, uint32_t apic_id)
 {
-	struct mcpu *c = self(), *t;
+	struct mcpu *c = self(), *t = ipi_target(apic_id);
 
 	(void)ctx;
-	point(c);
-	t = cpu_by_apic(apic_id);
 	if (!t)
 		return -1;
 	trace(c->idx, "sends INIT to APIC ID %u", apic_id);
@@ -307,11 +309,9 @@ static void m_sleep(void *ctx, volatile uint32_t *w, uint32_t v)
 
 static int m_send_nmi(void *ctx, uint32_t apic_id)
 {
-	struct mcpu *c = self(), *t;
+	struct mcpu *c = self(), *t = ipi_target(apic_id);
 
 	(void)ctx;
-	point(c);
-	t = cpu_by_apic(apic_id);
 	if (!t)
 		return -1;
 	trace(c->idx, "sends an NMI to APIC ID %u", apic_id);
