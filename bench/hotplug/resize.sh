@@ -70,7 +70,7 @@ round() {
 		"$out/resize-$smm-$r-debugcon.log"
 	"$hotcpu" stop --name bench-resize >/dev/null
 	# A warning in the guest makes the numbers meaningless.
-	if grep -aE 'Eject incomplete|soft lockup|failed to report alive|Unable to map lapic' \
+	if grep -aE 'Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|NMI received for unknown reason' \
 		"$HOTCPU_RUNTIME_DIR/bench-resize/serial.log" >&2; then
 		echo "bench-resize: the guest warned (round $r, SMM $smm)" >&2
 		return 1

@@ -67,6 +67,7 @@ static void assert_clean(void)
 	static const char *const os_bad[] = {
 		"Unable to map lapic", "failed to report alive state",
 		"Eject incomplete", "soft lockup", "BUG:", "Call Trace",
+		"NMI received for unknown reason",
 	};
 	const char *log = vm_debugcon(&h.vm);
 

@@ -112,7 +112,7 @@ smram_ok() {
 }
 
 # Lines the guest console must never show, and the firmware's panic.
-console_bad='Eject incomplete|soft lockup|hard LOCKUP|self-detected stall|rcu_sched detected stall|blocked for more than|failed to report alive|Unable to map lapic|Kernel panic|BUG:|WARNING:|Call Trace'
+console_bad='Eject incomplete|NMI received for unknown reason|soft lockup|hard LOCKUP|self-detected stall|rcu_sched detected stall|blocked for more than|failed to report alive|Unable to map lapic|Kernel panic|BUG:|WARNING:|Call Trace'
 console_count() { grep -a -c -E "$1" "$vmdir/serial.log" 2>/dev/null; }
 fw_count() { grep -a -c -E "$1" "$vmdir/debugcon.log" 2>/dev/null; }
 

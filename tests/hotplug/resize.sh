@@ -36,7 +36,7 @@ if "$hotcpu" resize --name $vm 1 >"$dir/resize-down.txt" 2>&1; then
 else
 	notok "resize 1 from $n: $(tail -n 2 "$dir/resize-down.txt")"
 fi
-pat='Eject incomplete|soft lockup|blocked for more than|failed to report alive|Unable to map lapic|hard LOCKUP|self-detected stall'
+pat='Eject incomplete|soft lockup|blocked for more than|failed to report alive|Unable to map lapic|hard LOCKUP|self-detected stall|NMI received for unknown reason'
 if grep -E "$pat" "$dir/serial.log" >"$dir/warnings.txt"; then
 	notok "guest console is clean: $(head -n 3 "$dir/warnings.txt" | tr '\n' ' ')"
 else

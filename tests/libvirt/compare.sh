@@ -61,7 +61,7 @@ smm_state() {
 		     END { printf "in SMM:%s; CPU#0 %s", smm ? smm : " none", rip }'
 }
 warnings() {
-	grep -a -c -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|Call Trace" "$t/vm/serial.log"
+	grep -a -c -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|NMI received for unknown reason|Call Trace" "$t/vm/serial.log"
 }
 
 for run in $(seq "$runs"); do

@@ -198,7 +198,7 @@ else
 	not_ok "virsh setvcpus 2 --live: exit $rc, not the timeout"
 fi
 
-check "no guest warning" eval '! grep -a -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|Call Trace" "$t/vm/serial.log"'
+check "no guest warning" eval '! grep -a -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|NMI received for unknown reason|Call Trace" "$t/vm/serial.log"'
 
 vsh_rc destroy "$dom"
 check "virsh destroy" test $? = 0
