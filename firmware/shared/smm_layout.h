@@ -139,7 +139,7 @@ struct smm_phase {
 	uint32_t closed_us;	/* the last close, low 32 bits of us */
 	uint32_t in;		/* APs in a session, joined and not left */
 	uint32_t held;		/* APs that joined since the last exit line */
-	uint32_t pad_14;
+	uint32_t halted;	/* of them, APs that slept (smm_nmi.c) */
 };
 
 /* The SMM module's state, at a fixed offset in its image

@@ -41,6 +41,11 @@ void smm_phase_join(struct smm_phase *ph)
 	__atomic_add_fetch(&ph->held, 1, __ATOMIC_RELAXED);
 }
 
+void smm_phase_halted(struct smm_phase *ph)
+{
+	__atomic_add_fetch(&ph->halted, 1, __ATOMIC_RELAXED);
+}
+
 void smm_phase_park(struct smm_phase *ph)
 {
 	__atomic_sub_fetch(&ph->in, 1, __ATOMIC_RELAXED);
@@ -55,8 +60,9 @@ void smm_phase_leave(struct smm_phase *ph, uint32_t s, uint64_t now_us)
 
 	if (__atomic_sub_fetch(&ph->in, 1, __ATOMIC_RELAXED))
 		return;
-	dprintf(DBG_INFO, "smm: session %u: %u APs waited in it, the last "
-		"left %u us after it closed\n", s,
+	dprintf(DBG_INFO, "smm: session %u: %u APs waited in it (%u halted), "
+		"the last left %u us after it closed\n", s,
 		__atomic_exchange_n(&ph->held, 0, __ATOMIC_RELAXED),
+		__atomic_exchange_n(&ph->halted, 0, __ATOMIC_RELAXED),
 		d > 0 ? (unsigned)d : 0);
 }

@@ -20,9 +20,12 @@ void smm_phase_close(struct smm_phase *ph, uint64_t now_us);
 
 /* An AP joins the open session / leaves it: parked for good, or back to
  * the OS at now_us after session s closed. The last to leave prints how
- * many waited and how long after the close it left. */
+ * many waited, how many of them halted, and how long after the close it
+ * left. */
 void smm_phase_join(struct smm_phase *ph);
 void smm_phase_park(struct smm_phase *ph);
+/* A joined AP halts in the session for the first time. */
+void smm_phase_halted(struct smm_phase *ph);
 void smm_phase_leave(struct smm_phase *ph, uint32_t s, uint64_t now_us);
 
 #endif

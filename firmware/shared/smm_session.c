@@ -189,8 +189,9 @@ static void ap_wait(const struct smm_ctx *c, uint32_t slot)
 	 * s open (it is inside its door), so seeing it closed means this
 	 * CPU was not marked. */
 	smm_phase_join(&st->phase);
-	for (;;) {
+	for (bool halted = false;;) {
 		uint32_t h0;
+		bool still;
 
 		park_if_ejected(st, me, s, true);
 		if (load_acquire(&st->session) != s) {
@@ -199,12 +200,17 @@ static void ap_wait(const struct smm_ctx *c, uint32_t slot)
 		}
 		/* Halted, not spinning, until the monarch's NMI: it wakes
 		 * sleepers after it marks ejects and after the close. */
-		if (smm_sleep_begin(c, me, slot, s, &h0))
-			smm_sleep_end(c, me, h0, MUTATION(SLEEP_NO_RECHECK) ||
-				      (load_acquire(&st->session) == s &&
-				       !marked(st, me, s)));
-		else
+		if (!smm_sleep_begin(c, me, slot, s, &h0)) {
 			relax(c);
+			continue;
+		}
+		still = MUTATION(SLEEP_NO_RECHECK) ||
+			(load_acquire(&st->session) == s && !marked(st, me, s));
+		if (still && !halted) {
+			smm_phase_halted(&st->phase);
+			halted = true;
+		}
+		smm_sleep_end(c, me, h0, still);
 	}
 }
 

@@ -47,6 +47,16 @@ if grep -q "PANIC" "$dir/debugcon.log"; then
 else
 	ok "firmware did not panic"
 fi
+# APs that joined a session halt until the monarch's NMI instead of
+# spinning (docs/smm-cpu-hotplug.md, "Sleeping APs"). Nothing else would
+# show that they stopped: a refused NMI path only makes SMIs slower.
+halts=$(sed -n 's/.*APs waited in it (\([0-9]*\) halted).*/\1/p' "$dir/debugcon.log" |
+	awk '{ n += $1 } END { print n + 0 }')
+if [ "$halts" -gt 0 ]; then
+	ok "APs halted in SMM sessions instead of spinning ($halts times)"
+else
+	notok "no AP halted in an SMM session (debugcon: $(grep -c 'APs waited in it' "$dir/debugcon.log") sessions with APs)"
+fi
 online=$(grep -o 'GUEST-CPUS-ONLINE \[[^]]*\]' "$dir/serial.log" | tail -n 1)
 if [ "$online" = "GUEST-CPUS-ONLINE [0]" ]; then
 	ok "the guest ends with CPU 0 alone"

@@ -58,6 +58,7 @@ static void test_the_last_ap_out_prints_once(void **state)
 	support_reset();
 	smm_phase_join(&ph);
 	smm_phase_join(&ph);
+	smm_phase_halted(&ph);
 	smm_phase_join(&ph);
 	/* One parks for an eject: it never leaves. */
 	smm_phase_park(&ph);
@@ -65,13 +66,13 @@ static void test_the_last_ap_out_prints_once(void **state)
 	smm_phase_leave(&ph, 13, 10040);
 	assert_false(support_log_has("session 13"));
 	smm_phase_leave(&ph, 13, 10250);
-	assert_log("smm: session 13: 3 APs waited in it, the last left 250 us "
-		   "after it closed");
+	assert_log("smm: session 13: 3 APs waited in it (1 halted), the last "
+		   "left 250 us after it closed");
 	support_reset();
 	smm_phase_join(&ph);
 	smm_phase_close(&ph, 20000);
 	smm_phase_leave(&ph, 15, 20005);
-	assert_log("smm: session 15: 1 APs waited in it");
+	assert_log("smm: session 15: 1 APs waited in it (0 halted)");
 }
 
 int main(void)
