@@ -25,9 +25,9 @@
  * merges with it, as any two pending NMIs do, and the OS never sees it
  * (docs/smm-cpu-hotplug.md lists this limit).
  *
- * The halt itself (firmware/smm/nmi.S): the look at the sleep word and
- * the hlt are one window for the NMI handler, which moves an NMI taken
- * there past the hlt. So the monarch's NMI, claimed after the AP said
+ * The halt itself (firmware/smm/nmi_entry.S): the look at the sleep
+ * word and the hlt are one window for the NMI handler, which moves an
+ * NMI taken there past the hlt. So the monarch's NMI, claimed after the AP said
  * it may sleep, cannot be lost between the look and the hlt. */
 #include "debug.h"
 #include "mutation.h"
