@@ -61,7 +61,7 @@
 	  "session: a close between its look and its word wakes nobody")     \
 	X(NMI_NO_SKIP, "nmi-no-skip", "deadlock",                            \
 	  "the SMM NMI handler returns to the hlt of a sleep whose look it "  \
-	  "interrupted (model of firmware/smm/nmi.S): the AP halts for good")\
+	  "interrupted (the model's nmi_entry.S): the AP halts for good")    \
 	X(WAKE_NOT_TAKEN, "wake-not-taken", "nmi-spurious",                  \
 	  "an AP whose sleep the monarch claimed goes on without waiting "   \
 	  "for the NMI, which then reaches the OS")                          \

@@ -13,8 +13,8 @@
 #define SMM_NMI_IRET		0
 #define SMM_NMI_KEEP_BLOCKED	1	/* return without IRET */
 
-/* The NMI handler's decision for the CPU of slot me (firmware/smm/nmi.S
- * calls it, so does the model). */
+/* The NMI handler's decision for the CPU of slot me
+ * (firmware/smm/nmi_entry.S calls it, so does the model). */
 int smm_nmi_taken(struct smm_slot *me);
 
 /* At SMM entry: clears what an SMI that ended without smm_nmi_close()
