@@ -406,8 +406,7 @@ void smm_run_stub(struct mcpu *c)
 			 (M->eject_pending[c->idx] &&
 			  fault(F_HINT_WRONG, 1000)),
 	};
-	uint32_t slot = (c->smbase + SMM_ENTRY_OFFSET - MODEL_TILES) /
-			SMM_TILE_SIZE;
+	uint32_t slot = slot_of(c);
 
 	point(c);
 	smm_session(&ctx, slot);

@@ -108,12 +108,12 @@ attempt() {
 # add of the first round, the most host CPU used outside QEMU, and the
 # debugcon logs one after the other.
 merge_rounds() {
-	local key=$1 r files=""
+	local key=$1 r rounds_of=""
 
 	for r in $(seq "$rounds"); do
-		files="$files $out/$key-r$r.json"
+		rounds_of="$rounds_of $out/$key-r$r"
 	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	jq -s 'def pct($p): (. | length) as $n
 		| ((($p / 100) * $n + 0.999999) | floor) as $k
 		| .[(if $k < 1 then 1 elif $k > $n then $n else $k end) - 1];
@@ -126,13 +126,11 @@ merge_rounds() {
 			 "remove-ms": stats("remove-ms"),
 			 cycles: (map(.cycles) | add),
 			 failures: (map(.failures) | add),
-			 rounds: length }' $files >"$out/$key.json"
-	for r in $(seq "$rounds"); do
-		cat "$out/$key-r$r.host"
-	done | sort -n | tail -1 >"$out/$key.host"
-	for r in $(seq "$rounds"); do
-		cat "$out/$key-r$r-debugcon.log"
-	done >"$out/$key-debugcon.log"
+			 rounds: length }' $(printf '%s.json ' $rounds_of) >"$out/$key.json"
+	# shellcheck disable=SC2046,SC2086
+	sort -n $(printf '%s.host ' $rounds_of) | tail -1 >"$out/$key.host"
+	# shellcheck disable=SC2046,SC2086
+	cat $(printf '%s-debugcon.log ' $rounds_of) >"$out/$key-debugcon.log"
 	samples "$key"
 }
 

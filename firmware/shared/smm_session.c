@@ -85,14 +85,21 @@ static int confirm_relocation(const struct smm_ctx *c, uint32_t slot)
 	return 1;
 }
 
+/* Whether session s is in its exit phase with this CPU marked for eject. */
+static bool marked(struct smm_state *st, const struct smm_slot *me,
+		   uint32_t s)
+{
+	/* Acquire: pairs with the monarch's start of the exit phase; its
+	 * eject marks are visible after this. */
+	return load_acquire(&st->exit) == s && me->eject == s;
+}
+
 /* Parks the CPU if session s is open, in its exit phase, and marked
  * the CPU for eject. */
 static void park_if_ejected(struct smm_state *st, struct smm_slot *me,
 			    uint32_t s, bool joined)
 {
-	/* Acquire: pairs with the monarch's start of the exit phase; its
-	 * eject marks are visible after this. */
-	if ((s & 1) && load_acquire(&st->exit) == s && me->eject == s) {
+	if ((s & 1) && marked(st, me, s)) {
 		if (joined)
 			smm_phase_park(&st->phase);
 		/* Release: the monarch ejects only after seeing this. */
@@ -144,13 +151,6 @@ static uint32_t ask(const struct smm_ctx *c, struct smm_slot *me)
 		relax(c);
 	}
 	return a;
-}
-
-/* Whether session s is in its exit phase with this CPU marked for eject. */
-static bool marked(struct smm_state *st, const struct smm_slot *me,
-		   uint32_t s)
-{
-	return load_acquire(&st->exit) == s && me->eject == s;
 }
 
 static void ap_wait(const struct smm_ctx *c, uint32_t slot)
