@@ -24,12 +24,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 hotcpu=$build/hotcpu
 hmp=$build/bench/hmp
 out=$build/bench/hotplug
-cycles=${HOTCPU_BENCH_CYCLES:-20}
+cycles=${HOTCPU_BENCH_CYCLES:-10}
 # Rounds of the four stress columns, alternating, in fresh VMs: single
 # runs of 20 cycles moved the hot-add median by up to 15 ms (48-66 ms),
-# more than the SMM targets' margins. Each column's figures are over the
-# samples of every round.
-rounds=${HOTCPU_BENCH_ROUNDS:-3}
+# more than the SMM targets' margins, and most of that moves with the
+# VM, not the cycle: more VMs of fewer cycles each. Each column's
+# figures are over the samples of every round; the SMM table also gives
+# the spread of its ratios round by round.
+rounds=${HOTCPU_BENCH_ROUNDS:-6}
 # Under TCG QEMU aborts once a VM has created more vCPUs than maxcpus:
 # the boot CPU plus one per cycle must fit, the same for every column.
 maxcpus=$((cycles + 4))
