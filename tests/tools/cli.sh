@@ -74,6 +74,8 @@ expect 2 "resize without N is a usage error" -- resize
 check "... naming N" in_err "missing N"
 expect 2 "stress without --cycles is a usage error" -- stress
 check "... naming --cycles" in_err "missing --cycles"
+expect 2 "stress --pause must be a number of ms" -- stress --cycles 1 --pause 1s
+check "... naming --pause" in_err "--pause '1s'"
 expect 2 "an unknown command is a usage error" -- frobnicate
 expect 2 "QEMU arguments need --" -- run stray
 check "... naming the argument" in_err "unexpected argument 'stray'"
@@ -144,10 +146,25 @@ expect 7 "resize 3 when TCG's vCPU budget is spent" -- resize --name t 3
 check "... refuses rather than crash QEMU" in_err "would abort QEMU"
 check "... and QEMU still runs" qemu_alive t
 
-expect 0 "stress --cycles 3 --json" -- stress --name t --cycles 3 --json
+expect 0 "stress --cycles 3 --pause 400 --json" -- stress --name t --cycles 3 \
+	--pause 400 --json
 check "... 3 cycles, 0 failures, 3 add and 3 remove samples" \
 	test "$(jq -r '[.cycles, .failures, ."add-ms".n, ."remove-ms".n] |
 	  join(",")' "$out")" = "3,0,3,3"
+# The pauses as QEMU saw them (events.jsonl, seconds since the start):
+# from each confirmed plug to the guest's first _OST of the unplug, and
+# from each confirmed unplug to the _OST of the next plug: five of them,
+# none under 400 ms, and the JSON says 400.
+paused_400() {
+	test "$(jq -r '."pause-ms"' "$out")" = 400 &&
+	test "$(jq -rs '[range(0; length) as $i | .[$i] as $e
+		| select($e.event == "HOTCPU_PLUG" or $e.event == "HOTCPU_UNPLUG")
+		| (if $e.event == "HOTCPU_PLUG" then 3 else 1 end) as $src
+		| first(.[$i + 1:][] | select(.event == "ACPI_DEVICE_OST" and
+			.data.info.source == $src)) | .t - $e.t]
+		| "\(length) \(min >= 0.4)"' "$rt/t/events.jsonl")" = "5 true"
+}
+check "... waited 400 ms after each plug and unplug" paused_400
 check "... restarted the VM for the budget and said so" \
 	test "$(jq -r .restarts "$out")" = 1 -a -n "$(grep 'restarting VM t' "$err")"
 check "... the VM is back to 1 CPU, online in the guest" \

@@ -17,7 +17,8 @@
 #define CMD "stress"
 #define SETTLE_MS 3000
 
-enum { OPT_NAME = 256, OPT_QMP, OPT_CYCLES, OPT_CPUS, OPT_JSON, OPT_TIMEOUT };
+enum { OPT_NAME = 256, OPT_QMP, OPT_CYCLES, OPT_CPUS, OPT_JSON, OPT_TIMEOUT,
+       OPT_PAUSE };
 
 static const struct option options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -26,6 +27,7 @@ static const struct option options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "pause", required_argument, NULL, OPT_PAUSE },
 	{ 0 },
 };
 
@@ -36,6 +38,9 @@ struct stress {
 	/* The name outlives the session, which a restart reopens. */
 	char name_buf[VM_NAME_MAX + 1];
 	unsigned long cycles, cpus, done;
+	/* Between two operations: the guest settles, as between an
+	 * operator's commands. */
+	unsigned long pause_ms;
 	int timeout_ms, json, restarts;
 	/* The VM was restarted with --max-cpus sized for this run. */
 	int sized;
@@ -198,6 +203,8 @@ static int cycle(struct stress *st)
 	int r = 0;
 
 	n = cpus__free_slots(&st->s.cpus, slots, st->cpus);
+	if (st->done)
+		util__sleep_ms(st->pause_ms);
 	for (i = 0; i < n && !r; i++) {
 		r = hotplug__add(&st->s.hp, slots[i], st->timeout_ms,
 				 &added[i]);
@@ -210,6 +217,8 @@ static int cycle(struct stress *st)
 	}
 	/* Remove what was added, also after a failed add: the next run
 	 * starts clean. */
+	if (i)
+		util__sleep_ms(st->pause_ms);
 	for (size_t k = 0; k < i; k++) {
 		struct hp_result res;
 		int e;
@@ -243,12 +252,13 @@ static int cycle(struct stress *st)
 static void report(struct stress *st)
 {
 	if (st->json) {
-		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:s, "
-				      "s:s, s:o, s:o, s:s}",
+		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i, s:i, "
+				      "s:s, s:s, s:o, s:o, s:s}",
 			"name", st->name,
 			"cycles-requested", (json_int_t)st->cycles,
 			"cycles", (json_int_t)st->done,
 			"cpus-per-cycle", (json_int_t)st->cpus,
+			"pause-ms", (json_int_t)st->pause_ms,
 			"failures", st->failed, "restarts", st->restarts,
 			"accel", st->s.vm.accel,
 			"firmware", st->s.vm.cfg.firmware,
@@ -303,6 +313,11 @@ static int parse(struct stress *st, int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			if (opts__timeout(CMD, optarg, &st->timeout_ms))
+				return HOTCPU_EXIT_USAGE;
+			break;
+		case OPT_PAUSE:
+			if (opts__uint(CMD, "--pause", optarg, 0, 600000,
+				       &st->pause_ms))
 				return HOTCPU_EXIT_USAGE;
 			break;
 		default:

@@ -49,12 +49,14 @@ static const struct help helps[] = {
 	  "hotcpu resize N [--name NAME] [--qmp PATH] [--timeout SECONDS]\n"
 	  "  Plugs or unplugs vCPUs until N are present and confirmed.\n" },
 	{ "stress",
-	  "hotcpu stress --cycles N [--cpus K] [--json]\n"
+	  "hotcpu stress --cycles N [--cpus K] [--pause MS] [--json]\n"
 	  "              [--name NAME] [--qmp PATH] [--timeout SECONDS]\n"
-	  "  N cycles of: plug K vCPUs, unplug them. A live progress line, then\n"
-	  "  cycles, failures and add/remove latency p50/p95/max. Stops at the\n"
-	  "  first failure, lost CPU or hang and keeps every log. Under TCG, QEMU\n"
-	  "  aborts once more vCPUs were created over a VM's life than\n"
+	  "  N cycles of: plug K vCPUs, unplug them. --pause waits MS (default\n"
+	  "  0) after each plug and unplug, so that the next one finds the guest\n"
+	  "  settled, as between an operator's commands. A live progress line,\n"
+	  "  then cycles, failures and add/remove latency p50/p95/max. Stops at\n"
+	  "  the first failure, lost CPU or hang and keeps every log. Under TCG,\n"
+	  "  QEMU aborts once more vCPUs were created over a VM's life than\n"
 	  "  --max-cpus: stress checks that budget first and, if it is short,\n"
 	  "  restarts the VM with a larger --max-cpus (at most 255), again during\n"
 	  "  long runs, and says so.\n" },
