@@ -166,7 +166,8 @@ accel=$(jq -r .accel "$out/hotcpu.json")
 {
 	echo "vCPU hot-plug latency, ms: $cycles add/remove cycles per column in each of $rounds rounds, a fresh VM each"
 	echo "QEMU $qemu, $accel, q35, -smp 1,maxcpus=$maxcpus, -cpu qemu64; Linux 6.12 guest (bundled) with lpj=$lpj"
-	echo "add = device_add -> guest _OST success and CPU online; remove = device_del -> DEVICE_DELETED"
+	echo "add = device_add -> guest _OST success and CPU online; remove = device_del -> DEVICE_DELETED;"
+	echo "each $pause_ms ms after the last one ended (hotcpu stress --pause; HOTCPU_BENCH_PAUSE_MS)"
 	echo "hotcpu: with SMM (-M q35,smm=on, QEMU's default under TCG); SeaBIOS and OVMF: no SMM."
 	echo "SeaBIOS and OVMF: QEMU's ACPI tables upgraded through the kernel's initrd"
 	echo "(FADT 6.3, MADT rev 5 Online Capable), a benchmark-only aid; hotcpu needs none."

@@ -173,7 +173,8 @@ host=$(cat "$out"/*.host | sort -n | tail -n1)
 {
 	echo "vCPU hot-plug latency against present vCPUs, ms: $cycles add/remove cycles per point, one VM each"
 	echo "QEMU $qemu, $accel, q35, -smp N,maxcpus=$maxcpus, -cpu qemu64, $(nproc) host CPUs; Linux 6.12 guest (bundled) with lpj=$lpj"
-	echo "add = device_add -> guest _OST success and CPU online; remove = device_del -> DEVICE_DELETED"
+	echo "add = device_add -> guest _OST success and CPU online; remove = device_del -> DEVICE_DELETED;"
+	echo "each $pause_ms ms after the last one ended (hotcpu stress --pause; HOTCPU_BENCH_PAUSE_MS)"
 	echo "hotcpu SMM: -M q35,smm=on, every add and remove through the SMI handler; the other columns: no SMM."
 	echo "SeaBIOS and OVMF: QEMU's ACPI tables upgraded through the kernel's initrd (benchmark-only aid)."
 	echo "Most host CPU used outside the measured QEMU during a loop: $host%"
