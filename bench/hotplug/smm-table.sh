@@ -26,12 +26,11 @@ smm_ratio() {
 			r <= t ? "met" : "NOT met" }'
 }
 
-# The same ratio round by round ($1 over $2, each round's own VMs, added
-# back to back): lowest, median and highest. A VM's hot-add median moves
-# by more than the targets' margins from boot to boot (the guest's ACPI
-# work from Notify to _OST takes 6 to 29 ms, in steps of about 5 ms), so
-# a pooled ratio whose target lies inside this spread is not decided by
-# the run.
+# The same ratio round by round ($1 over $2, each round's own VMs,
+# measured one after the other): lowest, median and highest. A VM's
+# hot-add median can move from one boot to the next by more than the
+# targets' margins, so a pooled ratio whose target lies inside this
+# spread is not decided by the run.
 smm_round_spread() {
 	local r
 	for r in $(seq "$rounds"); do
