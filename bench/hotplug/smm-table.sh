@@ -18,11 +18,13 @@ smm_latency() {
 	fi
 }
 
-# a / b, and whether it is at most the target $3.
+# a / b, and whether it is at most the target $3: with a third decimal
+# where two would print the target itself for a ratio above it.
 smm_ratio() {
 	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {
 		r = a / b
-		printf "%.2fx (target <= %.2fx): %s", r, t,
+		f = (r > t && sprintf("%.2f", r) == sprintf("%.2f", t)) ? "%.3fx" : "%.2fx"
+		printf f " (target <= %.2fx): %s", r, t,
 			r <= t ? "met" : "NOT met" }'
 }
 
