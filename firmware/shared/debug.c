@@ -8,8 +8,30 @@
 /* True when the next character starts a line and needs a timestamp. */
 static int at_line_start = 1;
 
+/* QEMU's isa-debugcon reads back 0xe9 (its "readback" property); without
+ * it the port reads all ones. Found once per program: 1 there, -1 not,
+ * 0 not looked yet (two CPUs in SMM may both look; they read the same).
+ * Without the device every byte would still be an I/O exit, about 300 of
+ * them in each hot-add's SMI with every CPU waiting, and thousands at
+ * boot. SeaBIOS and OVMF look the same way. */
+#define DEBUGCON_READBACK	0xe9
+static int debugcon_state;
+
+static int debugcon_present(void)
+{
+	int s = __atomic_load_n(&debugcon_state, __ATOMIC_RELAXED);
+
+	if (!s) {
+		s = inb(DEBUGCON_PORT) == DEBUGCON_READBACK ? 1 : -1;
+		__atomic_store_n(&debugcon_state, s, __ATOMIC_RELAXED);
+	}
+	return s > 0;
+}
+
 static void debugcon_write(const char *s)
 {
+	if (!debugcon_present())
+		return;
 	for (; *s; s++) {
 		if (at_line_start) {
 			char stamp[32];
@@ -62,6 +84,8 @@ static void vdprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
 
+	if (!debugcon_present())
+		return;
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	lock_print();
 	debugcon_write(buf);

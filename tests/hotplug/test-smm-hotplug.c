@@ -480,6 +480,30 @@ static void test_boot_aps_wait_for_sipi(void **state)
 	assert_int_equal(aps, 3);
 }
 
+/* A debug port that does not read back 0xe9 is not QEMU's debugcon:
+ * the firmware writes not one byte to it, at boot or in SMM, and hot-add
+ * and hot-remove work as with it. */
+static void test_quiet_without_debugcon(void **state)
+{
+	struct vm_config cfg = { 0 };
+
+	(void)state;
+	cfg.smp = "1,maxcpus=4";
+	cfg.append = guest_append();
+	cfg.extra[0] = "-global";
+	cfg.extra[1] = "isa-debugcon.readback=0";
+	if (hp_boot(&h, "smm-quiet", &cfg)) {
+		print_message("# boot failed; logs in %s\n", h.vm.dir);
+		fail();
+	}
+	plug_ok("cpu1", "0 1");
+	plug_ok("cpu2", "0 1 2");
+	unplug_ok("cpu1", "0 2");
+	if (*vm_debugcon(&h.vm))
+		print_message("# debugcon: %.200s\n", vm_debugcon(&h.vm));
+	assert_string_equal(vm_debugcon(&h.vm), "");
+}
+
 /* Without SMM there is nothing to negotiate: QEMU plugs CPUs, the ACPI
  * tables the firmware installed let the guest take them. */
 static void test_without_smm(void **state)
@@ -506,6 +530,7 @@ int main(void)
 		T(test_machine_without_unplug),
 		T(test_machine_without_hotplug),
 		T(test_without_smm),
+		T(test_quiet_without_debugcon),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
