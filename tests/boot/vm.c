@@ -50,7 +50,7 @@ int vm_start(struct vm *vm, const char *name, const struct vm_config *cfg)
 	argv[n++] = or(cfg->qemu, or(getenv("HOTCPU_QEMU"),
 				     "qemu-system-x86_64"));
 	argv[n++] = "-accel";
-	argv[n++] = "tcg";
+	argv[n++] = or(cfg->accel, "tcg");
 	argv[n++] = "-M";
 	argv[n++] = machine;
 	argv[n++] = "-m";

@@ -19,6 +19,7 @@ struct vm_config {
 	const char *append;	/* default "console=ttyS0 panic=-1" */
 	const char *smp;	/* default "1,maxcpus=4" */
 	const char *cpu;	/* default "qemu64" */
+	const char *accel;	/* default "tcg" */
 	unsigned mem_mb;	/* default 512 */
 	const char *extra[16];	/* more QEMU arguments */
 	const char *module_dir;	/* QEMU_MODULE_DIR for a side-by-side QEMU */
