@@ -9,6 +9,8 @@
 # raises no SMI, is not counted. Run by bench-hotplug too.
 # Usage: bench/hotplug/resize.sh BUILD_DIR [N [ROUNDS]]
 set -euo pipefail
+# shellcheck source=tests/guest-warnings.sh
+. "$(dirname "$0")/../../tests/guest-warnings.sh"
 build=${1:-build}
 n=${2:-24}
 rounds=${3:-3}
@@ -70,7 +72,7 @@ round() {
 		"$out/resize-$smm-$r-debugcon.log"
 	"$hotcpu" stop --name bench-resize >/dev/null
 	# A warning in the guest makes the numbers meaningless.
-	if grep -aE 'Eject incomplete|soft lockup|failed to report alive|Unable to map lapic|NMI received for unknown reason' \
+	if grep -aE "$guest_warnings" \
 		"$HOTCPU_RUNTIME_DIR/bench-resize/serial.log" >&2; then
 		echo "bench-resize: the guest warned (round $r, SMM $smm)" >&2
 		return 1

@@ -1,7 +1,8 @@
 # The chaos soak's VMs and their guests (sourced by tests/chaos/soak.sh):
 # start one with `hotcpu run`, talk to guest/chaos.sh over ttyS1, read
 # what QEMU and the guest say, and check the guest console and debugcon.
-# Uses: $hotcpu $qmpcmd $build $imgdir $out $rt (the runtime base).
+# Uses: $hotcpu $qmpcmd $build $imgdir $out $rt (the runtime base) and
+# $guest_warnings (tests/guest-warnings.sh).
 
 # vm_start KIND MAXCPUS: the VM chaos-KIND (a new one under the same name
 # after a kill), 2 boot vCPUs, SMM on, our firmware or $firmware. Besides
@@ -112,7 +113,7 @@ smram_ok() {
 }
 
 # Lines the guest console must never show, and the firmware's panic.
-console_bad='Eject incomplete|NMI received for unknown reason|soft lockup|hard LOCKUP|self-detected stall|rcu_sched detected stall|blocked for more than|failed to report alive|Unable to map lapic|Kernel panic|BUG:|WARNING:|Call Trace'
+console_bad="$guest_warnings|hard LOCKUP|self-detected stall|rcu_sched detected stall|blocked for more than|Kernel panic|BUG:|WARNING:|Call Trace"
 console_count() { grep -a -c -E "$1" "$vmdir/serial.log" 2>/dev/null; }
 fw_count() { grep -a -c -E "$1" "$vmdir/debugcon.log" 2>/dev/null; }
 

@@ -108,6 +108,8 @@ op_timeout=${CHAOS_OP_TIMEOUT:-90}
 gcmd_timeout=${CHAOS_HANG_S:-120}
 cap=8
 rounds_per_quiet=6
+# shellcheck source=tests/guest-warnings.sh
+. "$here/../guest-warnings.sh"
 . "$here/guest.sh"
 . "$here/drivers.sh"
 . "$here/table.sh"

@@ -5,6 +5,8 @@
 # removes when an AP left SMM after 20 ms without a session).
 # Usage: tests/hotplug/resize.sh BUILD [N]
 set -u
+# shellcheck source=tests/guest-warnings.sh
+. "$(dirname "$0")/../guest-warnings.sh"
 build=$1
 n=${2:-24}
 hotcpu=$build/hotcpu
@@ -36,7 +38,7 @@ if "$hotcpu" resize --name $vm 1 >"$dir/resize-down.txt" 2>&1; then
 else
 	notok "resize 1 from $n: $(tail -n 2 "$dir/resize-down.txt")"
 fi
-pat='Eject incomplete|soft lockup|blocked for more than|failed to report alive|Unable to map lapic|hard LOCKUP|self-detected stall|NMI received for unknown reason'
+pat="$guest_warnings|blocked for more than|hard LOCKUP|self-detected stall"
 if grep -E "$pat" "$dir/serial.log" >"$dir/warnings.txt"; then
 	notok "guest console is clean: $(head -n 3 "$dir/warnings.txt" | tr '\n' ' ')"
 else

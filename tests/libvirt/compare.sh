@@ -15,6 +15,8 @@ qmpcmd=$build/tests/tools/qmp-cmd
 dom=hotcpu-compare
 t=
 . tests/libvirt/daemons.sh
+# shellcheck source=tests/guest-warnings.sh
+. tests/guest-warnings.sh
 
 if ! why=$(lv_why_not); then
 	echo "compare: $why" >&2
@@ -61,7 +63,7 @@ smm_state() {
 		     END { printf "in SMM:%s; CPU#0 %s", smm ? smm : " none", rip }'
 }
 warnings() {
-	grep -a -c -E "Unable to map lapic|Eject incomplete|soft lockup|failed to report alive|NMI received for unknown reason|Call Trace" "$t/vm/serial.log"
+	grep -a -c -E "$guest_warnings|Call Trace" "$t/vm/serial.log"
 }
 
 for run in $(seq "$runs"); do
