@@ -87,6 +87,46 @@ static void test_refusal(void **state)
 	assert_false(c.agent);
 }
 
+/* The supervisor reads the console in chunks: the agent's marker is
+ * found wherever a chunk boundary cuts it, once and only once it is
+ * whole. */
+static void test_marker_across_reads(void **state)
+{
+	const char log[] = "Run /init\nGUEST-CPUS-ONLINE [0] t=2.7\n$ ";
+	const char *m = strstr(log, "GUEST");
+	size_t end = (size_t)(m - log) + strlen("GUEST-CPUS-ONLINE [");
+
+	(void)state;
+	/* Two reads, cut at every byte. */
+	for (size_t cut = 0; cut <= sizeof(log) - 1; cut++) {
+		struct guest_marker_scan s = { 0 };
+		int a = guest__marker_seen(&s, log, cut);
+		int b = guest__marker_seen(&s, log + cut,
+					   sizeof(log) - 1 - cut);
+
+		assert_int_equal(a, cut >= end);
+		assert_true(a || b);
+	}
+	/* A byte a read, as QEMU writes the console. */
+	{
+		struct guest_marker_scan s = { 0 };
+		size_t first = 0, times = 0;
+
+		for (size_t i = 0; i < sizeof(log) - 1; i++)
+			if (guest__marker_seen(&s, log + i, 1) && !times++)
+				first = i + 1;
+		assert_int_equal(first, end);
+		assert_int_equal(times, 1);
+	}
+	/* Not in text that only looks like it. */
+	{
+		struct guest_marker_scan s = { 0 };
+
+		assert_false(guest__marker_seen(&s, "GUEST-CPUS-ONL", 14));
+		assert_false(guest__marker_seen(&s, "Y [0]\n", 6));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +135,7 @@ int main(void)
 		T(test_line_in_pieces),
 		T(test_repeated_cpu_counts_once),
 		T(test_refusal),
+		T(test_marker_across_reads),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -1,6 +1,7 @@
 /* The guest's side, read from its serial console: the bundled guest's
  * CPU agent prints "GUEST-CPUS-ONLINE [0 1 2] t=<uptime>" whenever the
  * online CPU set changes. */
+#define _GNU_SOURCE	/* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,6 +110,37 @@ int guest__poll(struct guest_console *c)
 		}
 	}
 	return changed;
+}
+
+int guest__marker_seen(struct guest_marker_scan *m, const char *buf,
+		       size_t n)
+{
+	const size_t len = strlen(ONLINE_MARKER);
+	size_t keep = len - 1;
+	char joined[sizeof(m->tail) * 2];
+	size_t head = n < keep ? n : keep, have;
+	int seen;
+
+	_Static_assert(sizeof(ONLINE_MARKER) <= sizeof(m->tail),
+		       "the tail holds a marker less one byte");
+	/* Across the seam: the kept tail and the start of this chunk. */
+	memcpy(joined, m->tail, m->keep);
+	memcpy(joined + m->keep, buf, head);
+	seen = memmem(joined, m->keep + head, ONLINE_MARKER, len) ||
+	       memmem(buf, n, ONLINE_MARKER, len);
+	/* The last len - 1 bytes seen, for the next chunk. */
+	have = m->keep + n;
+	if (n >= keep) {
+		memcpy(m->tail, buf + n - keep, keep);
+	} else {
+		size_t drop = have > keep ? have - keep : 0;
+
+		memmove(m->tail, m->tail + drop, m->keep - drop);
+		memcpy(m->tail + m->keep - drop, buf, n);
+		keep = have - drop;
+	}
+	m->keep = keep;
+	return seen;
 }
 
 int guest__open(const struct vm *vm, struct guest_console *c)

@@ -36,6 +36,16 @@ struct guest_console {
 int guest__open(const struct vm *vm, struct guest_console *c);
 /* Reads what arrived since; returns 1 if the online set changed. */
 int guest__poll(struct guest_console *c);
+
+/* Whether the agent's online marker has appeared in a console read in
+ * chunks: the end of each chunk is kept, so that a marker split between
+ * two reads is found (QEMU writes the console a byte at a time). */
+struct guest_marker_scan {
+	char tail[32];
+	size_t keep;
+};
+int guest__marker_seen(struct guest_marker_scan *m, const char *buf,
+		       size_t n);
 void guest__close(struct guest_console *c);
 /* "0 1 2" */
 void guest__format_online(const struct guest_console *c, char *buf,

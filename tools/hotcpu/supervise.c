@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "guest.h"
 #include "launch.h"
 #include "probe.h"
 
@@ -42,20 +43,19 @@ static void describe_exit(int status, char *buf, size_t size)
 
 /* New console output since *off; echoes it and looks for the line the
  * guest agent prints once it watches CPUs. */
-static int read_console(int fd, off_t *off, int echo, int *agent_seen)
+static int read_console(int fd, off_t *off, int echo,
+			struct guest_marker_scan *scan, int *agent_seen)
 {
 	char buf[65536];
 	ssize_t n;
 
-	while ((n = pread(fd, buf, sizeof(buf) - 1, *off)) > 0) {
-		buf[n] = '\0';
+	while ((n = pread(fd, buf, sizeof(buf), *off)) > 0) {
 		*off += n;
 		if (echo && write(1, buf, n) < 0)
 			return -errno;
-		/* A marker split across reads is found on the next one:
-		 * the agent repeats it at every change, and the bundled
-		 * guest prints it once at start. */
-		if (strstr(buf, "GUEST-CPUS-ONLINE"))
+		/* The agent prints it once at start, then only at a
+		 * change: one split between two reads must count. */
+		if (guest__marker_seen(scan, buf, n))
 			*agent_seen = 1;
 	}
 	return 0;
@@ -133,6 +133,7 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 {
 	unsigned char seen[VM_MAX_CPUS + 1] = { 0 };
 	struct probe_acpi acpi = { 0 };
+	struct guest_marker_scan scan = { 0 };
 	double next_probe = 0;
 	int ready = 0;
 	char serial[PATH_MAX + 16], how[128];
@@ -161,7 +162,7 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 		if (console < 0)
 			console = open(serial, O_RDONLY | O_CLOEXEC);
 		if (console >= 0)
-			read_console(console, &off, echo, &agent_seen);
+			read_console(console, &off, echo, &scan, &agent_seen);
 		if (!ready && !vm->cfg.agent && connected &&
 		    util__now_ms() >= next_probe) {
 			next_probe = util__now_ms() + PROBE_EVERY_MS;
@@ -192,7 +193,7 @@ int supervise__run(struct vm *vm, int qemu_pid, int echo)
 		}
 	}
 	if (console >= 0) {
-		read_console(console, &off, echo, &agent_seen);
+		read_console(console, &off, echo, &scan, &agent_seen);
 		close(console);
 	}
 	qmp__close(&q);
