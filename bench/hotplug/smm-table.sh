@@ -111,7 +111,8 @@ smm_table() {
 		-v c="$(cat "$out/ovmf.host")" 'BEGIN {
 		if (a > 10 || b > 10 || c > 10)
 			printf "WARNING: other work took %d%%, %d%% and %d%% of the host CPU during the hotcpu SMM,\n" \
-				"no SMM and OVMF loops: these ratios are not reliable; rerun on an idle host.\n", a, b, c }'
+				"no SMM and OVMF loops (median of the rounds): these ratios are not reliable;\n" \
+				"rerun on an idle host.\n", a, b, c }'
 	# The monarch times each session (debugcon): the plan, the wait for
 	# a new CPU's relocation (TCG with INIT-SIPI bring-up only), the
 	# ejects. What it cannot time is the SMI's delivery and the other
