@@ -2,7 +2,7 @@
 # Sourced by run.sh: the SMM table, from the stress loops of hotcpu (SMM),
 # hotcpu-nosmm and ovmf (all $out/KEY.json), the OVMF secure-boot attempt
 # ($out/ovmf-smm.json or .hang) and the counting windows (counts.sh).
-# Needs: out, cycles, rounds, windows, hang_s, accel, count_field().
+# Needs: here, out, cycles, rounds, windows, hang_s, accel, count_field().
 
 smm_cols="hotcpu hotcpu-nosmm ovmf-smm"
 
@@ -19,32 +19,16 @@ smm_latency() {
 }
 
 # Hot-add, column $1 over column $2, against the target $3: the ratio
-# of the pooled medians, then the ratio of the means of each VM's median
-# with its 95% interval, from 2000 resamples of the rounds (a round's two
-# VMs stay together, so a drift of the host during the run moves both).
-# A VM's median moves from one boot to the next by more than the
-# targets' margins (sd 4-7% here), so the verdict is the interval's:
-# a target inside it is not decided by the run. The resampling is
-# seeded: a table made again from the same files is the same.
+# of the pooled medians, then over the VMs, from each VM's median (a
+# VM's median moves from one boot to the next by more than the targets'
+# margins, sd 4-7% here, so the verdict is the interval's).
 smm_vm_ci() {
 	local r
-	printf "%.3fx pooled" "$(jq -n --argjson a "$(jq '."add-ms".p50' "$out/$1.json")" \
+	printf "%.3fx pooled, per VM " "$(jq -n --argjson a "$(jq '."add-ms".p50' "$out/$1.json")" \
 		--argjson b "$(jq '."add-ms".p50' "$out/$2.json")" '$a / $b')"
 	for r in $(seq "$rounds"); do
 		jq -r '."add-ms".p50' "$out/$1-r$r.json" "$out/$2-r$r.json" | paste -sd' '
-	done | awk -v t="$3" '{ a[NR] = $1; b[NR] = $2; sa += $1; sb += $2 }
-	END {
-		srand(1)
-		for (k = 1; k <= 2000; k++) {
-			x = y = 0
-			for (i = 1; i <= NR; i++) { j = int(rand() * NR) + 1; x += a[j]; y += b[j] }
-			v[k] = x / y
-		}
-		for (i = 2; i <= 2000; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-			x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
-		lo = v[50]; hi = v[1951]
-		verdict = hi <= t ? "met" : (lo > t ? "NOT met" : "not decided by this run")
-		printf ", per VM (%d a column) %.3fx, 95%% interval %.3fx-%.3fx: %s", NR, sa / sb, lo, hi, verdict }'
+	done | awk -v t="$3" -f "$here/ratio-interval.awk"
 }
 
 smm_row() {
