@@ -16,14 +16,15 @@
 #define HALT_TIMEOUT_MS	30000
 
 /* The VM of the running test; the teardown stops it even when an
- * assertion jumped out of the test. */
+ * assertion jumped out of the test, and fails the test on a guest
+ * warning (vm_stop()). */
 static struct vm vm;
 
 static int teardown(void **state)
 {
 	(void)state;
 	vm_stop(&vm);
-	return 0;
+	return vm_take_warnings() ? -1 : 0;
 }
 
 /* Boot phases in the order firmware/boot/main.c runs them. */

@@ -277,9 +277,62 @@ bool vm_running(struct vm *vm)
 	return true;
 }
 
+/* The list the shell tests source: one line, guest_warnings='A|B|...',
+ * of plain strings. The tests run from the top of the tree. */
+#define GUEST_WARNINGS "tests/guest-warnings.sh"
+
+static int warnings_seen;
+
+const char *vm_guest_warning(const struct vm *vm, char *buf, size_t size)
+{
+	static const char key[] = "\nguest_warnings='";
+	char list[4096], *p, *end, *alt, *hit;
+	size_t n;
+	FILE *f = fopen(GUEST_WARNINGS, "r");
+
+	list[0] = '\n';
+	n = f ? fread(list + 1, 1, sizeof(list) - 2, f) : 0;
+	if (f)
+		fclose(f);
+	list[n + 1] = '\0';
+	p = strstr(list, key);
+	end = p ? strchr(p + strlen(key), '\'') : NULL;
+	if (!end) {
+		snprintf(buf, size, "no guest_warnings line in %s",
+			 GUEST_WARNINGS);
+		return buf;
+	}
+	*end = '\0';
+	for (alt = strtok(p + strlen(key), "|"); alt; alt = strtok(NULL, "|")) {
+		const char *line, *eol;
+
+		hit = vm->serial ? strstr(vm->serial, alt) : NULL;
+		if (!hit)
+			continue;
+		for (line = hit; line > vm->serial && line[-1] != '\n'; line--)
+			;
+		eol = strchr(hit, '\n');
+		if (!eol)
+			eol = hit + strlen(hit);
+		while (eol > hit && eol[-1] == '\r')
+			eol--;
+		snprintf(buf, size, "%.*s", (int)(eol - line), line);
+		return buf;
+	}
+	return NULL;
+}
+
+int vm_take_warnings(void)
+{
+	int n = warnings_seen;
+
+	warnings_seen = 0;
+	return n;
+}
+
 void vm_stop(struct vm *vm)
 {
-	char path[600];
+	char path[600], warning[256];
 	FILE *f;
 
 	if (vm->dir[0] == '\0')
@@ -295,6 +348,11 @@ void vm_stop(struct vm *vm)
 
 		if (poll(&p, 1, 0) <= 0)
 			break;
+	}
+	if (vm_guest_warning(vm, warning, sizeof(warning))) {
+		printf("# guest warning in %s/serial.log: %s\n", vm->dir,
+		       warning);
+		warnings_seen++;
 	}
 	snprintf(path, sizeof(path), "%s/serial.log", vm->dir);
 	f = fopen(path, "w");

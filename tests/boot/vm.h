@@ -57,7 +57,15 @@ const char *vm_debugcon(struct vm *vm);
 /* Milliseconds since QEMU was spawned. */
 long vm_elapsed_ms(const struct vm *vm);
 bool vm_running(struct vm *vm);
-/* Kills QEMU and writes serial.log; safe to call twice. */
+/* Kills QEMU and writes serial.log; safe to call twice. A console with
+ * one of the guest warnings every test fails on (tests/guest-warnings.sh)
+ * is counted. */
 void vm_stop(struct vm *vm);
+/* The first console line with such a warning, copied into buf, or NULL.
+ * A list that cannot be read counts as a warning. */
+const char *vm_guest_warning(const struct vm *vm, char *buf, size_t size);
+/* Consoles counted by vm_stop() since the last call; for a teardown,
+ * which fails its test on a nonzero count. */
+int vm_take_warnings(void);
 
 #endif

@@ -14,7 +14,8 @@
 
 #define OP_MS 30000
 
-/* The test's VM; the teardown stops it even after a failed assertion. */
+/* The test's VM; the teardown stops it even after a failed assertion,
+ * and fails the test on a guest warning (vm_stop()). */
 static struct hp h;
 static char append[256];
 
@@ -22,7 +23,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	hp_shutdown(&h);
-	return 0;
+	return vm_take_warnings() ? -1 : 0;
 }
 
 /* lpj from the host clock, so a new CPU is not calibrated (1-4 s each
@@ -316,10 +317,6 @@ static void test_junk_from_the_os(void **state)
  * every _EJ0 must still find its CPU gone. */
 static void test_overwritten_command_is_asked(void **state)
 {
-	static const char *const warn[] = { "Eject incomplete", "soft lockup",
-					    "failed to report alive",
-					    "Unable to map lapic",
-					    "NMI received for unknown reason" };
 	char id[16];
 	int n;
 
@@ -344,8 +341,7 @@ static void test_overwritten_command_is_asked(void **state)
 	assert_int_equal(hp_guest(&h, "wait; echo ASK-DONE", "\nASK-DONE",
 				  60000), 0);
 	assert_firmware_clean();
-	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
-		assert_null(strstr(h.vm.serial, warn[i]));
+	/* The guest's warnings: the teardown. */
 }
 
 /* A relocated CPU that INIT put back in wait-for-SIPI saves the reset
@@ -359,10 +355,6 @@ static void test_overwritten_command_is_asked(void **state)
  * and parked; the SMI is a junk write to APM_CNT. */
 static void test_init_then_smi_parks(void **state)
 {
-	static const char *const warn[] = { "soft lockup", "failed to report "
-					    "alive", "Unable to map lapic",
-					    "Call Trace",
-					    "NMI received for unknown reason" };
 	int n;
 
 	(void)state;
@@ -393,8 +385,8 @@ static void test_init_then_smi_parks(void **state)
 		      "resumes from the reset state\n", n);
 	assert_int_equal(n, 3);
 	assert_firmware_clean();
-	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
-		assert_null(strstr(h.vm.serial, warn[i]));
+	/* Beyond the warnings the teardown fails on: */
+	assert_null(strstr(h.vm.serial, "Call Trace"));
 	unplug_ok("cpu1", "0");
 }
 
