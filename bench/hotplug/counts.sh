@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154
 # Sourced by run.sh: SMIs, SMM entries and CPU hotplug register-block
 # accesses per hot-add and per hot-remove, from QEMU's own logs.
 #

@@ -192,12 +192,15 @@ accel=$(jq -r .accel "$out/hotcpu.json")
 		"add first:.\"add-ms\".first" "add max:.\"add-ms\".max" \
 		"remove median:.\"remove-ms\".p50" "remove p95:.\"remove-ms\".p95" \
 		"remove max:.\"remove-ms\".max"; do
-		# shellcheck disable=SC2086
+		# Three numbers, split on purpose.
+		# shellcheck disable=SC2046
 		set -- $(metric "${row#*:}")
 		awk -v m="${row%%:*}" -v h="$1" -v s="$2" -v o="$3" 'BEGIN {
 			printf "%-16s %9.1f %9.1f %9.1f %14.2fx %11.2fx\n",
 				m, h, s, o, s / h, o / h }'
 	done
+	# One number a column, split on purpose.
+	# shellcheck disable=SC2046,SC2183
 	printf '%-16s %9s %9s %9s\n' "failures" \
 		$(jq -r .failures "$out/hotcpu.json" "$out/seabios.json" "$out/ovmf.json")
 	echo

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154
 # Sourced by run.sh: the SMM table, from the stress loops of hotcpu (SMM),
 # hotcpu-nosmm and ovmf (all $out/KEY.json), the OVMF secure-boot attempt
 # ($out/ovmf-smm.json or .hang) and the counting windows (counts.sh).
