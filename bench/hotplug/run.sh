@@ -136,10 +136,9 @@ merge_rounds() {
 			 failures: (map(.failures) | add),
 			 rounds: length }' $(printf '%s.json ' $rounds_of) >"$out/$key.json"
 	# shellcheck disable=SC2046,SC2086
-	sort -n $(printf '%s.host ' $rounds_of) |
-		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' >"$out/$key.host"
-	# shellcheck disable=SC2046,SC2086
-	sort -n $(printf '%s.host ' $rounds_of) | tail -1 >"$out/$key.host-max"
+	sort -n $(printf '%s.host ' $rounds_of) | awk -v med="$out/$key.host" \
+		-v max="$out/$key.host-max" '{ v[NR] = $1 }
+		END { print v[int((NR + 1) / 2)] >med; print v[NR] >max }'
 	# shellcheck disable=SC2046,SC2086
 	cat $(printf '%s-debugcon.log ' $rounds_of) >"$out/$key-debugcon.log"
 	samples "$key"

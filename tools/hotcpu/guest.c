@@ -118,7 +118,7 @@ int guest__marker_seen(struct guest_marker_scan *m, const char *buf,
 	const size_t len = strlen(ONLINE_MARKER);
 	size_t keep = len - 1;
 	char joined[sizeof(m->tail) * 2];
-	size_t head = n < keep ? n : keep, have;
+	size_t head = n < keep ? n : keep;
 	int seen;
 
 	_Static_assert(sizeof(ONLINE_MARKER) <= sizeof(m->tail),
@@ -128,16 +128,16 @@ int guest__marker_seen(struct guest_marker_scan *m, const char *buf,
 	memcpy(joined + m->keep, buf, head);
 	seen = memmem(joined, m->keep + head, ONLINE_MARKER, len) ||
 	       memmem(buf, n, ONLINE_MARKER, len);
-	/* The last len - 1 bytes seen, for the next chunk. */
-	have = m->keep + n;
+	/* The last len - 1 bytes seen, for the next chunk: from this chunk
+	 * alone, or from the joined bytes, which hold all of a short one. */
 	if (n >= keep) {
 		memcpy(m->tail, buf + n - keep, keep);
 	} else {
-		size_t drop = have > keep ? have - keep : 0;
+		size_t have = m->keep + n;
 
-		memmove(m->tail, m->tail + drop, m->keep - drop);
-		memcpy(m->tail + m->keep - drop, buf, n);
-		keep = have - drop;
+		if (have < keep)
+			keep = have;
+		memcpy(m->tail, joined + have - keep, keep);
 	}
 	m->keep = keep;
 	return seen;
